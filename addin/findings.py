@@ -1,0 +1,94 @@
+"""Findings: plain records of what is wrong with a return, rendered from the catalogue in
+`schemas/data/findings/*.toml` (one file per family: code, severity, title, message, hint)."""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SEVERITIES = ("error", "warning")
+FAMILIES = ("file", "cover", "task", "unit", "time", "status", "indicator", "submission")
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    severity: str
+    title: str
+    message: str
+    hint: str
+
+    def placeholders(self) -> set[str]:
+        return {
+            name
+            for text in (self.message, self.hint)
+            for _, name, _, _ in string.Formatter().parse(text)
+            if name
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    sheet: str | None
+    cell: str | None
+    row: int | None
+    column: str | None
+    task: str | None
+    value: str | None
+    message: str
+    hint: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@cache
+def catalogue() -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    folder = resources.files("schemas").joinpath("data", "findings")
+    for family in FAMILIES:
+        part = folder.joinpath(f"{family}.toml")
+        if not part.is_file():
+            continue
+        for code, spec in tomllib.loads(part.read_text(encoding="utf-8")).items():
+            if not code.startswith(f"{family}.") or code in entries:
+                raise ValueError(f"findings/{family}.toml: bad or repeated code {code}")
+            if spec["severity"] not in SEVERITIES:
+                raise ValueError(f"{code}: severity must be one of {SEVERITIES}")
+            entries[code] = Entry(code, spec["severity"], spec["title"], spec["message"],
+                                  spec.get("hint", ""))
+    return entries
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def make(code: str, *, sheet: str | None = None, cell: str | None = None,
+         row: int | None = None, column: str | None = None, task: str | None = None,
+         value: Any = None, severity: str | None = None, **params: Any) -> Finding:
+    """A finding of catalogue entry `code`. Every placeholder of its message and hint must be
+    given (`value` is available as {value}); a missing one is a program fault and raises."""
+    entry = catalogue()[code]
+    shown = _text(value)
+    fields = {"value": shown if shown is not None else "（空）", **params}
+    return Finding(code, severity or entry.severity, sheet, cell, row, column, task, shown,
+                   entry.message.format(**fields), entry.hint.format(**fields))
+
+
+def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:
+    return {s: sum(f.severity == s for f in findings) for s in SEVERITIES}

@@ -1,0 +1,57 @@
+"""The one shape every source takes before validation: named sheets of cell values.
+
+A file read from disk (read.py) and a workbook open in Excel (excel.py) both become a
+Workbook, so validation never knows where the values came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+CellValue = str | float | int | bool | date | datetime | time | None
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """Excel address of a 1-based (row, column)."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    rows: tuple[tuple[CellValue, ...], ...]  # rows[0] is Excel row 1, rows[r][0] column A
+    hidden: bool = False
+
+    def cell(self, row: int, col: int) -> CellValue:
+        """Value at 1-based Excel (row, column); None outside the used range."""
+        if 1 <= row <= len(self.rows):
+            values = self.rows[row - 1]
+            if 1 <= col <= len(values):
+                return values[col - 1]
+        return None
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    sheets: dict[str, Sheet]
+    source: str  # a file path, or "Excel:<book name>" for live values
+    format: str  # xlsx, xlsm, xls, xlsb, ods or "excel"
+    date1904: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)  # template metadata, if found
+
+    def sheet(self, name: str) -> Sheet | None:
+        return self.sheets.get(name)
