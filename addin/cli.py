@@ -20,7 +20,9 @@ def resolve_period(code: str | None, *, required: bool = True):
 
     if code is None:
         if required:
-            raise UsageError("usage.period-missing", "请用 --period 指定报送期次，例如 2021Y、2022H1")
+            raise UsageError(
+                "usage.period-missing", "请用 --period 指定报送期次，例如 2021Y、2022H1"
+            )
         return None
     period = load().period(code)
     if period is None:
@@ -53,14 +55,18 @@ def cli() -> None:
 @click.option("--unit", "unit_name", help="报送单位，例如 任城区（--all 时不用）")
 @click.option("--all", "all_units", is_flag=True, help="为名单中每个单位各写一份")
 @click.option("--period", "period_code", required=True, help="报送期次，例如 2021Y、2022H1、2021P")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（--all 时为文件夹）")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="输出文件（--all 时为文件夹）"
+)
 def template(unit_name: str | None, all_units: bool, period_code: str, output: Path | None) -> None:
     """写出空白台账模板（参考列已预填并锁定）。"""
     from addin.template import write_all, write_ledger
 
     period = resolve_period(period_code)
     if all_units == bool(unit_name):
-        raise UsageError("usage.unit-missing", "请用 --unit 指定一个单位，或用 --all 为全部单位生成")
+        raise UsageError(
+            "usage.unit-missing", "请用 --unit 指定一个单位，或用 --all 为全部单位生成"
+        )
     if all_units:
         paths = write_all(period, output or Path("."))
     else:
@@ -72,13 +78,24 @@ def template(unit_name: str | None, all_units: bool, period_code: str, output: P
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--period", "period_code", help="只接受这一期次的台账，例如 2021Y")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="输出格式")
-@click.option("--mark", "mark_dir", type=click.Path(path_type=Path),
-              help="把标注了问题的副本写入此文件夹（原文件不动）")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="输出格式",
+)
+@click.option(
+    "--mark",
+    "mark_dir",
+    type=click.Path(path_type=Path),
+    help="把标注了问题的副本写入此文件夹（原文件不动）",
+)
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数")
-def validate(paths: tuple[Path, ...], period_code: str | None, fmt: str, mark_dir: Path | None,
-             jobs: int) -> None:
+def validate(
+    paths: tuple[Path, ...], period_code: str | None, fmt: str, mark_dir: Path | None, jobs: int
+) -> None:
     """校验一个或多个台账文件（文件夹会递归查找）。"""
     from addin.batch import validate_paths
     from addin.output import render
@@ -96,23 +113,43 @@ def validate(paths: tuple[Path, ...], period_code: str | None, fmt: str, mark_di
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--period", "period_code", required=True, help="报送期次，例如 2021Y")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="汇总工作簿 .xlsx")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="汇总工作簿 .xlsx"
+)
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="同时写出 JSON")
 @click.option("--report", "html_path", type=click.Path(path_type=Path), help="同时写出 HTML 报告")
-@click.option("--markdown", "md_path", type=click.Path(path_type=Path),
-              help="同时写出总结报告和通报的 Markdown 草稿")
+@click.option(
+    "--markdown",
+    "md_path",
+    type=click.Path(path_type=Path),
+    help="同时写出总结报告和通报的 Markdown 草稿",
+)
 @click.option("--include-invalid", is_flag=True, help="退回的台账也计入汇总数字")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数")
-def consolidate(folder: Path, period_code: str, output: Path, json_path: Path | None,
-                html_path: Path | None, md_path: Path | None, include_invalid: bool,
-                jobs: int) -> None:
+def consolidate(
+    folder: Path,
+    period_code: str,
+    output: Path,
+    json_path: Path | None,
+    html_path: Path | None,
+    md_path: Path | None,
+    include_invalid: bool,
+    jobs: int,
+) -> None:
     """校验文件夹中本期全部台账，写出全市汇总。"""
     from addin.consolidate import run_consolidate
 
     period = resolve_period(period_code)
-    summary = run_consolidate(folder, period, output=output, json_path=json_path,
-                              html_path=html_path, md_path=md_path,
-                              include_invalid=include_invalid, jobs=jobs)
+    summary = run_consolidate(
+        folder,
+        period,
+        output=output,
+        json_path=json_path,
+        html_path=html_path,
+        md_path=md_path,
+        include_invalid=include_invalid,
+        jobs=jobs,
+    )
     click.echo(summary.overview_text())
     sys.exit(0 if summary.all_ok else 1)
 
@@ -120,7 +157,9 @@ def consolidate(folder: Path, period_code: str, output: Path, json_path: Path | 
 @cli.command()
 @click.option("--period", "period_code", required=True, help="报送期次，例如 2021Y")
 @click.option("--dir", "folder", required=True, type=click.Path(path_type=Path), help="收件文件夹")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="控制台工作簿 .xlsx")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="控制台工作簿 .xlsx"
+)
 def console(period_code: str, folder: Path, output: Path) -> None:
     """写出市局的控制台工作簿（插件按钮在其中一键汇总）。"""
     from addin.console import write_console
@@ -129,8 +168,14 @@ def console(period_code: str, folder: Path, output: Path) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", default=Path("demo-out"), show_default=True,
-              type=click.Path(path_type=Path), help="示例输出文件夹")
+@click.option(
+    "-o",
+    "--output",
+    default=Path("demo-out"),
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="示例输出文件夹",
+)
 def demo(output: Path) -> None:
     """生成 14 个单位的示例台账并跑完整流程。"""
     from addin.demo import run_demo
@@ -154,11 +199,16 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("已中断", err=True)
         sys.exit(2)
     except OSError as exc:
-        click.echo(f"错误 [io.failed]：无法读写 {exc.filename or ''}：{exc.strerror or exc}", err=True)
+        click.echo(
+            f"错误 [io.failed]：无法读写 {exc.filename or ''}：{exc.strerror or exc}", err=True
+        )
         sys.exit(2)
     except Exception as exc:  # a fault of the program itself: still one line and a code
         if os.environ.get("TAIZHANG_DEBUG"):
             raise
-        click.echo(f"错误 [internal]：程序内部错误（{type(exc).__name__}: {exc}），"
-                   "请设置 TAIZHANG_DEBUG=1 重跑并把输出发给维护人员", err=True)
+        click.echo(
+            f"错误 [internal]：程序内部错误（{type(exc).__name__}: {exc}），"
+            "请设置 TAIZHANG_DEBUG=1 重跑并把输出发给维护人员",
+            err=True,
+        )
         sys.exit(2)

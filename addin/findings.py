@@ -54,19 +54,20 @@ class Finding:
 
 @cache
 def catalogue() -> dict[str, Entry]:
+    """Every entry of every `schemas/data/findings/*.toml`; a file may hold several families,
+    a code's family is its prefix."""
     entries: dict[str, Entry] = {}
     folder = resources.files("schemas").joinpath("data", "findings")
-    for family in FAMILIES:
-        part = folder.joinpath(f"{family}.toml")
-        if not part.is_file():
-            continue
+    parts = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
+    for part in parts:
         for code, spec in tomllib.loads(part.read_text(encoding="utf-8")).items():
-            if not code.startswith(f"{family}.") or code in entries:
-                raise ValueError(f"findings/{family}.toml: bad or repeated code {code}")
+            if code.split(".", 1)[0] not in FAMILIES or code in entries:
+                raise ValueError(f"findings/{part.name}: bad or repeated code {code}")
             if spec["severity"] not in SEVERITIES:
                 raise ValueError(f"{code}: severity must be one of {SEVERITIES}")
-            entries[code] = Entry(code, spec["severity"], spec["title"], spec["message"],
-                                  spec.get("hint", ""))
+            entries[code] = Entry(
+                code, spec["severity"], spec["title"], spec["message"], spec.get("hint", "")
+            )
     return entries
 
 
@@ -78,16 +79,35 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def make(code: str, *, sheet: str | None = None, cell: str | None = None,
-         row: int | None = None, column: str | None = None, task: str | None = None,
-         value: Any = None, severity: str | None = None, **params: Any) -> Finding:
+def make(
+    code: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    task: str | None = None,
+    value: Any = None,
+    severity: str | None = None,
+    **params: Any,
+) -> Finding:
     """A finding of catalogue entry `code`. Every placeholder of its message and hint must be
     given (`value` is available as {value}); a missing one is a program fault and raises."""
     entry = catalogue()[code]
     shown = _text(value)
     fields = {"value": shown if shown is not None else "（空）", **params}
-    return Finding(code, severity or entry.severity, sheet, cell, row, column, task, shown,
-                   entry.message.format(**fields), entry.hint.format(**fields))
+    return Finding(
+        code,
+        severity or entry.severity,
+        sheet,
+        cell,
+        row,
+        column,
+        task,
+        shown,
+        entry.message.format(**fields),
+        entry.hint.format(**fields),
+    )
 
 
 def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:

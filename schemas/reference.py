@@ -133,8 +133,15 @@ def parse_period(code: str, rules: dict) -> Period | None:
     code = code.strip().upper()
     for special in rules.get("special", []):
         if special["code"] == code:
-            return Period(code, special["label"], special["as_of"].year, code[4:],
-                          special["as_of"], special["due"], special.get("planning", False))
+            return Period(
+                code,
+                special["label"],
+                special["as_of"].year,
+                code[4:],
+                special["as_of"],
+                special["due"],
+                special.get("planning", False),
+            )
     m = _PERIOD.match(code)
     if not m:
         return None
@@ -148,8 +155,14 @@ def parse_period(code: str, rules: dict) -> Period | None:
         return date(y, month, day)
 
     due_year = year + 1 if rule.get("due_next_year") else year
-    return Period(code, rule["label"].format(year=year), year, kind,
-                  on(rule["as_of"], year), on(rule["due"], due_year))
+    return Period(
+        code,
+        rule["label"].format(year=year),
+        year,
+        kind,
+        on(rule["as_of"], year),
+        on(rule["due"], due_year),
+    )
 
 
 def _check(ref: Reference) -> None:
@@ -180,8 +193,12 @@ def _check(ref: Reference) -> None:
 @cache
 def load() -> Reference:
     units = tuple(
-        Unit(u["name"], tuple(u.get("aliases", ())), tuple(u.get("old_names", ())),
-             tuple(u.get("stems", ())))
+        Unit(
+            u["name"],
+            tuple(u.get("aliases", ())),
+            tuple(u.get("old_names", ())),
+            tuple(u.get("stems", ())),
+        )
         for u in _read("units.toml")["unit"]
     )
     tasks = tuple(Task(**t) for t in _read("tasks.toml")["task"])
@@ -201,7 +218,18 @@ def load() -> Reference:
         Requirement(q["phrase"], tuple(q.get("roles", ())), q.get("any_government", False))
         for q in roles_doc["requirement"]
     )
-    ref = Reference(units, tasks, tuple(conn["steps"]), types, areas, rel["hours_in_year"],
-                    rel["yoy_cut"], indicators, roles, requirements, _read("periods.toml"))
+    ref = Reference(
+        units,
+        tasks,
+        tuple(conn["steps"]),
+        types,
+        areas,
+        rel["hours_in_year"],
+        rel["yoy_cut"],
+        indicators,
+        roles,
+        requirements,
+        _read("periods.toml"),
+    )
     _check(ref)
     return ref

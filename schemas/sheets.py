@@ -48,61 +48,81 @@ class SheetLayout:
         return next(c for c in self.columns if c.key == key)
 
 
-COVER = SheetLayout("封面", "{unit}{period_label}“获得电力”任务台账", (
-    Column("item", "项目", locked=True, width=16),
-    Column("value", "内容", width=40),
-))
+COVER = SheetLayout(
+    "封面",
+    "{unit}{period_label}“获得电力”任务台账",
+    (
+        Column("item", "项目", locked=True, width=16),
+        Column("value", "内容", width=40),
+    ),
+)
 COVER_ITEMS = ("报送单位", "报送期次", "填报人", "联系电话", "审核人", "填报日期", "模板版本")
 COVER_LOCKED_ITEMS = ("报送单位", "报送期次", "模板版本")
 
-TASKS = SheetLayout("任务台账", "济宁市全面提升“获得电力”服务水平工作任务台账（{unit}）", (
-    Column("id", "序号", True, 6),
-    Column("category", "分类", True, 12),
-    Column("text", "工作目标任务", True, 48),
-    Column("units", "责任单位", True, 22),
-    Column("due", "完成时间", True, 14),
-    Column("county_units", "县级责任单位", False, 22),
-    Column("county_due", "县级完成时限", False, 14),
-    Column("status", "完成状态", False, 12),
-    Column("done_date", "完成日期", False, 12),
-    Column("progress", "进展情况", False, 40),
-    Column("problems", "存在问题", False, 24),
-    Column("plan", "下步打算", False, 24),
-    Column("owner", "责任人", False, 10),
-    Column("phone", "联系电话", False, 14),
-))
+TASKS = SheetLayout(
+    "任务台账",
+    "济宁市全面提升“获得电力”服务水平工作任务台账（{unit}）",
+    (
+        Column("id", "序号", True, 6),
+        Column("category", "分类", True, 12),
+        Column("text", "工作目标任务", True, 48),
+        Column("units", "责任单位", True, 22),
+        Column("due", "完成时间", True, 14),
+        Column("county_units", "县级责任单位", False, 22),
+        Column("county_due", "县级完成时限", False, 14),
+        Column("status", "完成状态", False, 12),
+        Column("done_date", "完成日期", False, 12),
+        Column("progress", "进展情况", False, 40),
+        Column("problems", "存在问题", False, 24),
+        Column("plan", "下步打算", False, 24),
+        Column("owner", "责任人", False, 10),
+        Column("phone", "联系电话", False, 14),
+    ),
+)
 
-CONNECTION = SheetLayout("办电时限", "用电报装办电时限（附件1，单位：工作日）", (
-    Column("type", "客户类型", True, 30),
-    Column("limit", "时限（工作日）", True, 12),
-    Column("connections", "接电户数", False, 10),
-    Column("step:受理并答复供电方案", "受理并答复供电方案累计（工作日）", False, 14),
-    Column("step:设计审查", "设计审查累计（工作日）", False, 12),
-    Column("step:中间检查", "中间检查累计（工作日）", False, 12),
-    Column("step:验收送电", "验收送电累计（工作日）", False, 12),
-    Column("total", "合计累计（工作日）", False, 12),
-    Column("longest", "最长办理时长（工作日）", False, 12),
-    Column("over_limit", "超时限户数", False, 10),
-    Column("note", "说明", False, 30),
-))
+CONNECTION = SheetLayout(
+    "办电时限",
+    "用电报装办电时限（附件1，单位：工作日）",
+    (
+        Column("type", "客户类型", True, 30),
+        Column("limit", "时限（工作日）", True, 12),
+        Column("connections", "接电户数", False, 10),
+        Column("step:受理并答复供电方案", "受理并答复供电方案累计（工作日）", False, 14),
+        Column("step:设计审查", "设计审查累计（工作日）", False, 12),
+        Column("step:中间检查", "中间检查累计（工作日）", False, 12),
+        Column("step:验收送电", "验收送电累计（工作日）", False, 12),
+        Column("total", "合计累计（工作日）", False, 12),
+        Column("longest", "最长办理时长（工作日）", False, 12),
+        Column("over_limit", "超时限户数", False, 10),
+        Column("note", "说明", False, 30),
+    ),
+)
 
-RELIABILITY = SheetLayout("供电可靠性", "供电可靠性（用户年均停电时间）", (
-    Column("area", "区域", True, 10),
-    Column("target", "目标（小时）", True, 12),
-    Column("customers", "用户数", False, 12),
-    Column("outage_hours", "停电时户数", False, 12),
-    Column("outages", "停电户次", False, 12),
-    Column("last_customers", "上年同期用户数", False, 14),
-    Column("last_outage_hours", "上年同期停电时户数", False, 16),
-    Column("note", "说明", False, 30),
-))
+RELIABILITY = SheetLayout(
+    "供电可靠性",
+    "供电可靠性（用户年均停电时间）",
+    (
+        Column("area", "区域", True, 10),
+        Column("target", "目标（小时）", True, 12),
+        Column("customers", "用户数", False, 12),
+        Column("outage_hours", "停电时户数", False, 12),
+        Column("outages", "停电户次", False, 12),
+        Column("last_customers", "上年同期用户数", False, 14),
+        Column("last_outage_hours", "上年同期停电时户数", False, 16),
+        Column("note", "说明", False, 30),
+    ),
+)
 
-SANLING = SheetLayout("三零三省", "“三零”“三省”服务成效", (
-    Column("indicator", "指标", True, 40),
-    Column("value", "数值", False, 14),
-    Column("unit", "单位", True, 8),
-    Column("note", "说明", False, 30),
-))
+SANLING = SheetLayout(
+    "三零三省",
+    "“三零”“三省”服务成效",
+    (
+        Column("indicator", "指标", True, 40),
+        Column("value", "数值", False, 14),
+        Column("unit", "单位", True, 8),
+        Column("note", "说明", False, 30),
+    ),
+)
 
 GUIDE_SHEET = "填报说明"
 
