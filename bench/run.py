@@ -1,0 +1,351 @@
+"""make bench: how fast taizhang is where the bureau feels it, against floors measured in the
+same run on the same machine, so the ratios hold from one machine to the next.
+
+1. a cold `taizhang validate one.xlsx` against a cold `python -c "import pandera.pandas"`;
+2. a warm in-process read + validate of that return against unzipping and XML-parsing it;
+3. `taizhang consolidate` (validate + consolidate) of 10, 100 and 1,000 returns, --jobs 1 and 2:
+   wall time and peak memory of the process tree;
+4. the growth from 100 to 1,000 returns.
+
+Medians over RUNS runs each. The returns are the demo's sample returns (addin.samples), copied
+to N files. Writes bench/results.md. Usage: python bench/run.py [--runs 5] [--sizes 10,100,1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: import the checkout's addin
+
+BIN = Path(sys.executable).parent
+PERIOD = "2021Y"
+RESULTS = ROOT / "bench" / "results.md"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MIB = 1024 * 1024
+
+# targets from issues 3 and 4
+COLD_RATIO_MAX = 1.25
+WARM_RATIO_MAX = 10.0
+WALL_MAX_S = 20.0
+MEMORY_MAX = 1024 * MIB
+GROWTH_MAX = 11.0
+
+
+# --- measuring a process tree --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    returncode: int
+    largest: int  # bytes: the largest single process's peak RSS (wait4's ru_maxrss)
+    tree: int  # bytes: the highest sampled sum of RSS over the process and its descendants
+
+
+def _children_map() -> dict[int, list[int]]:
+    # /proc/PID/task/TID/children is not compiled into every kernel; a scan of stat always works
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _tree_rss(pid: int) -> int:
+    children = _children_map()
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            with open(f"/proc/{current}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except OSError:
+            pass  # ended between the scan and the read
+    return total
+
+
+def run_process(argv: list[str], *, sample: bool = False, cwd: Path | None = None) -> Measured:
+    """Run argv to completion; wall time, exit code and peak memory of its process tree."""
+    peak = [0]
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        done = threading.Event()
+
+        def sampler() -> None:
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+        thread = threading.Thread(target=sampler, daemon=True) if sample else None
+        if thread:
+            thread.start()
+        # wait4 gives this child's own rusage: ru_maxrss is the largest of it and the children
+        # it waited for, in KiB on Linux
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        if thread:
+            thread.join()
+        if proc.returncode not in (0, 1):  # 1 = some return has errors: expected in samples
+            err.seek(0)
+            raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err.read().decode()}")
+    largest = usage.ru_maxrss * 1024
+    return Measured(seconds, proc.returncode, largest, max(peak[0], largest))
+
+
+def timed(function, *, runs: int, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# --- the returns ---------------------------------------------------------------------------
+
+
+def build_corpus(folder: Path, count: int) -> list[Path]:
+    """count sample returns of PERIOD in folder, generated from the template by addin.samples."""
+    from addin import samples
+
+    return samples.make_copies(folder, PERIOD, count)
+
+
+def one_return(folder: Path) -> Path:
+    """A single filled return to time on its own: the samples' first clean one."""
+    from addin import samples
+
+    return samples.make_one(folder, PERIOD)
+
+
+# --- the measurements ----------------------------------------------------------------------
+
+
+def unzip_and_parse(path: Path) -> None:
+    """The floor: open the zip and parse every XML part with the C parser, doing nothing."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(archive.read(name))
+
+
+def warm_validate(path: Path):
+    """Read + validate in this process, as the batch does for each file (imports are warm)."""
+    from addin.batch import validate_paths
+
+    return validate_paths([path], period=None, jobs=1)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(sizes: list[int], runs: int, work: Path) -> dict:
+    results: dict = {"runs": runs, "sizes": sizes}
+    python = str(BIN / "python")
+    taizhang = str(BIN / "taizhang")
+
+    single = one_return(work / "one")
+    print(f"单个台账：{single.name}", flush=True)
+
+    # 1. cold starts: one discarded run each first so both read from a warm disk cache
+    cold_cli = [taizhang, "validate", str(single)]
+    cold_import = [python, "-c", "import pandera.pandas"]
+    run_process(cold_cli)
+    run_process(cold_import)
+    cli_times, import_times = [], []
+    for _ in range(runs):  # interleaved so a load spike hits both
+        cli_times.append(run_process(cold_cli).seconds)
+        import_times.append(run_process(cold_import).seconds)
+    results["cold_cli"] = median(cli_times)
+    results["cold_import"] = median(import_times)
+    print(f"冷启动：{results['cold_cli']:.3f} s 对 {results['cold_import']:.3f} s", flush=True)
+
+    # 2. warm validation against the unzip + parse floor (many repetitions per median)
+    reps = max(runs, 21)
+    results["warm_validate"] = median(timed(lambda: warm_validate(single), runs=reps, warmup=3))
+    results["floor"] = median(timed(lambda: unzip_and_parse(single), runs=reps, warmup=3))
+    print(
+        f"热校验：{results['warm_validate'] * 1000:.1f} ms 对 {results['floor'] * 1000:.2f} ms",
+        flush=True,
+    )
+
+    # 3. consolidate N returns, --jobs 1 and 2
+    results["batch"] = {}
+    for size in sizes:
+        folder = work / f"n{size}"
+        start = time.perf_counter()
+        files = build_corpus(folder, size)
+        made = time.perf_counter() - start
+        print(f"生成 {len(files)} 份台账：{made:.1f} s", flush=True)
+        for jobs in (1, 2):
+            out = work / f"out-{size}-{jobs}"
+            out.mkdir()
+            argv = [
+                taizhang,
+                "consolidate",
+                str(folder),
+                "--period",
+                PERIOD,
+                "-o",
+                str(out / "汇总.xlsx"),
+                "--json",
+                str(out / "汇总.json"),
+                "--jobs",
+                str(jobs),
+            ]
+            measured = [run_process(argv, sample=True) for _ in range(runs)]
+            results["batch"][(size, jobs)] = {
+                "files": len(files),
+                "seconds": median([m.seconds for m in measured]),
+                "largest": max(m.largest for m in measured),
+                "tree": max(m.tree for m in measured),
+            }
+            row = results["batch"][(size, jobs)]
+            print(
+                f"汇总 {len(files)} 份 --jobs {jobs}：{row['seconds']:.2f} s，"
+                f"峰值内存 {row['tree'] / MIB:.0f} MiB",
+                flush=True,
+            )
+        shutil.rmtree(folder)
+    return results
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * PAGE / 1024**3
+    except (ValueError, OSError):
+        memory = float("nan")
+    versions = []
+    for package in ("pandas", "pandera", "python-calamine", "openpyxl", "xlsxwriter"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{package} {metadata.version(package)}")
+    return [
+        f"- 机器：{cpu}，{os.cpu_count()} 核，内存 {memory:.1f} GiB，{platform.platform()}",
+        f"- Python {platform.python_version()}；{'，'.join(versions)}",
+    ]
+
+
+def verdict(ok: bool) -> str:
+    return "通过" if ok else "未达标"
+
+
+def report(results: dict) -> str:
+    runs = results["runs"]
+    batch = results["batch"]
+    sizes = results["sizes"]
+    cold = results["cold_cli"] / results["cold_import"]
+    warm = results["warm_validate"] / results["floor"]
+    lines = [
+        "# 性能测量（make bench）",
+        "",
+        f"- 日期：{datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        *machine(),
+        f"- 每项取 {runs} 次运行的中位数（热校验与解压下限各取 {max(runs, 21)} 次）；"
+        "内存为各次运行中的最高值。",
+        "- 台账为 `addin.samples` 从模板生成的示例台账（14 个单位，复制到 N 份），期次 2021Y。",
+        "",
+        "| 测量 | 中位数 | 对照（同次测量） | 比值 | 目标 | 结果 |",
+        "|---|---|---|---|---|---|",
+        f"| 冷启动 `taizhang validate one.xlsx` | {results['cold_cli']:.3f} s "
+        f'| `python -c "import pandera.pandas"` {results["cold_import"]:.3f} s '
+        f"| {cold:.2f} | ≤ {COLD_RATIO_MAX} | {verdict(cold <= COLD_RATIO_MAX)} |",
+        f"| 热校验一份台账（读取 + 校验，进程内） | {results['warm_validate'] * 1000:.1f} ms "
+        f"| 解压并解析 XML {results['floor'] * 1000:.2f} ms "
+        f"| {warm:.1f} | ≤ {WARM_RATIO_MAX:g} | {verdict(warm <= WARM_RATIO_MAX)} |",
+    ]
+    for size in sizes:
+        for jobs in (1, 2):
+            row = batch[(size, jobs)]
+            gated = size == max(sizes) and jobs == 2 and size >= 1000
+            target = f"≤ {WALL_MAX_S:g} s，≤ 1 GiB" if gated else "—"
+            ok = row["seconds"] <= WALL_MAX_S and row["tree"] <= MEMORY_MAX
+            lines.append(
+                f"| 校验 + 汇总 {row['files']} 份（`--jobs {jobs}`） | {row['seconds']:.2f} s "
+                f"| 峰值内存：进程树 {row['tree'] / MIB:.0f} MiB，单进程最大 "
+                f"{row['largest'] / MIB:.0f} MiB | — | {target} "
+                f"| {verdict(ok) if gated else '—'} |"
+            )
+    if 100 in sizes and 1000 in sizes:
+        for jobs in (1, 2):
+            growth = batch[(1000, jobs)]["seconds"] / batch[(100, jobs)]["seconds"]
+            gated = jobs == 2
+            lines.append(
+                f"| 增长：1,000 份 ÷ 100 份的时间（`--jobs {jobs}`） | — | — | {growth:.2f} "
+                f"| {'≤ ' + format(GROWTH_MAX, 'g') if gated else '—'} "
+                f"| {verdict(growth <= GROWTH_MAX) if gated else '—'} |"
+            )
+    lines += [
+        "",
+        "进程树峰值内存每 50 ms 采样一次，把进程及其全部子进程的 RSS 相加（fork 出的子进程"
+        "共享的页面被重复计入，所以偏高、偏保守）；单进程最大值来自 `wait4` 的 `ru_maxrss`。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="taizhang 性能测量，写出 bench/results.md")
+    parser.add_argument("--runs", type=int, default=5, help="每项运行次数（取中位数），默认 5")
+    parser.add_argument("--sizes", default="10,100,1000", help="台账份数，逗号分隔")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="结果文件")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="taizhang-bench-") as tmp:
+        results = measure(sizes, args.runs, Path(tmp))
+    text = report(results)
+    tmp_out = args.output.with_suffix(".tmp")
+    tmp_out.write_text(text, encoding="utf-8")
+    os.replace(tmp_out, args.output)
+    print()
+    print(text)
+    print(f"共用时 {time.perf_counter() - started:.0f} s；结果已写入 {args.output}")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"（本次全部子进程 CPU：用户 {children.ru_utime:.0f} s，系统 {children.ru_stime:.0f} s）")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
