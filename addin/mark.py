@@ -1,0 +1,294 @@
+"""Annotated copies for `taizhang validate --mark DIR`: a 校验结果 sheet listing the findings
+(the 单元格 column links to the cell) and highlighted cells, written beside — never over — the
+county's own file.
+
+Highlights go through the template's marks range (the hidden `_taizhang` sheet, defined name
+`taizhang_marks`): the cell keys are written there and the template's own conditional format
+paints the cells, so no fill of the county's is replaced and clearing the range removes every
+mark. A workbook not made from our template gets one conditional-format rule per marked cell
+instead, again leaving its own fills alone.
+
+openpyxl cannot open .xls, .xlsb or .ods, nor a file that could not be read at all: those get
+`<stem>.校验结果.xlsx`, a new workbook holding only the 校验结果 sheet."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from addin.errors import OutputError, UsageError
+from addin.findings import Finding
+from addin.ledger import Return
+from addin.output import SEVERITY_LABELS, ordered
+
+RESULTS_SHEET = "校验结果"
+RESULT_HEADERS = ("序号", "级别", "代码", "工作表", "单元格", "问题", "修改建议")
+RESULT_WIDTHS = (6, 8, 26, 12, 10, 60, 48)
+CLEAN_MESSAGE = "校验通过：未发现问题"
+RESULTS_SUFFIX = ".校验结果.xlsx"
+# Written into the --mark folder: folder scans (batch.find_returns) skip a folder holding it,
+# so annotated copies are not validated again as returns.
+STAMP = ".taizhang-marked"
+EDITABLE = ("xlsx", "xlsm")  # formats openpyxl can re-save
+FILLS = {"error": ("FFC7CE", "9C0006"), "warning": ("FFEB9C", "9C5700")}  # Excel's own styles
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What --mark did for one return: `kind` is "copy" (annotated copy), "results" (only the
+    校验结果 workbook) or "skipped"; `note` says why in Chinese when it is not a copy."""
+
+    source: str
+    path: Path | None
+    kind: str
+    note: str = ""
+
+
+def results_rows(findings: Iterable[Finding]) -> list[list[str]]:
+    """The 校验结果 sheet as rows of text, headers first; a clean return gets one line saying
+    so. Pure, so the add-in writes the same rows into the open workbook."""
+    rows = [list(RESULT_HEADERS)]
+    for i, f in enumerate(ordered(findings), start=1):
+        rows.append(
+            [
+                str(i),
+                SEVERITY_LABELS.get(f.severity, f.severity),
+                f.code,
+                f.sheet or "",
+                f.cell or "",
+                f.message,
+                f.hint,
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", "", "", "", "", CLEAN_MESSAGE, ""])
+    return rows
+
+
+def cell_link(sheet: str, cell: str) -> str:
+    """Internal hyperlink location: '任务台账'!G14 (quotes doubled inside the name)."""
+    return "'{}'!{}".format(sheet.replace("'", "''"), cell.replace("$", ""))
+
+
+def set_text(cell, value) -> None:
+    """Write a value so that text from a return can never become a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+
+
+def write_marked(returns: Sequence[Return], mark_dir: Path) -> list[Marked]:
+    """One annotated copy (or 校验结果 workbook) per return into `mark_dir`, in input order."""
+    mark_dir = Path(mark_dir)
+    target = mark_dir.resolve()
+    for ret in returns:
+        if Path(ret.source.path).resolve().parent == target:
+            raise UsageError(
+                "usage.mark-same-folder",
+                f"--mark 的文件夹“{mark_dir}”就是台账“{ret.source.name}”所在的文件夹，"
+                "标注副本会覆盖原文件：请另选一个文件夹",
+            )
+    try:
+        mark_dir.mkdir(parents=True, exist_ok=True)
+        (mark_dir / STAMP).write_text("taizhang --mark 输出文件夹：校验时跳过\n", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(
+            "output.folder", f"无法创建文件夹“{mark_dir}”：{exc.strerror or exc}"
+        ) from exc
+    used: set[str] = set()
+    done = []
+    for ret in returns:
+        done.append(_mark_one(ret, mark_dir, used))
+    return done
+
+
+def _unique(mark_dir: Path, name: str, used: set[str]) -> Path:
+    """Two returns with the same file name (from different folders) get name (2).xlsx, … in
+    input order, so a later copy never overwrites an earlier one."""
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    candidate, n = name, 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{stem} ({n}){dot}{suffix}"
+    used.add(candidate.lower())
+    return mark_dir / candidate
+
+
+def _unreadable(ret: Return) -> bool:
+    """The return could not be read (a file.* error and nothing read from the cover)."""
+    return (
+        ret.unit is None
+        and ret.period is None
+        and ret.template_version is None
+        and not ret.tasks
+        and any(f.code.startswith("file.") and f.is_error for f in ret.findings)
+    )
+
+
+def _mark_one(ret: Return, mark_dir: Path, used: set[str]) -> Marked:
+    src = Path(ret.source.path)
+    fmt = ret.source.format
+    note = ""
+    if fmt in EDITABLE and not _unreadable(ret):
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            data, note = None, f"无法读取原文件（{exc.strerror or exc}），只写出校验结果"
+        if (
+            data is not None
+            and ret.source.sha256
+            and hashlib.sha256(data).hexdigest() != ret.source.sha256
+        ):
+            data, note = None, "原文件在校验后被修改，只写出校验结果，请重新校验"
+        if data is not None:
+            try:
+                book = _annotated(data, fmt, ret.findings)
+            except Exception as exc:  # openpyxl fails on what calamine read: still give the list
+                book, note = None, f"无法生成标注副本（{type(exc).__name__}），只写出校验结果"
+            if book is not None:
+                path = _unique(mark_dir, f"{src.stem}.{fmt}", used)
+                _save(book, path)
+                return Marked(str(src), path, "copy")
+    elif fmt not in EDITABLE and not _unreadable(ret):
+        note = f"{(fmt or '此').upper()} 格式无法直接标注，只写出校验结果"
+    else:
+        note = "文件无法读取，只写出校验结果"
+    path = _unique(mark_dir, f"{src.stem}{RESULTS_SUFFIX}", used)
+    _save(_results_only(ret.findings), path)
+    return Marked(str(src), path, "results", note)
+
+
+def _annotated(data: bytes, fmt: str, findings: Sequence[Finding]):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), keep_vba=fmt == "xlsm", rich_text=True)
+    if RESULTS_SHEET in book.sheetnames:  # a copy marked before: replace its list
+        book.remove(book[RESULTS_SHEET])
+    ws = book.create_sheet(RESULTS_SHEET, 0)
+    _fill_results(ws, findings, links=set(book.sheetnames))
+    for sheet in book.worksheets:  # one selected tab only, or Excel groups the sheets
+        sheet.sheet_view.tabSelected = sheet is ws
+    book.active = 0
+    _highlight(book, findings)
+    return book
+
+
+def _results_only(findings: Sequence[Finding]):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = RESULTS_SHEET
+    _fill_results(ws, findings, links=set())
+    return book
+
+
+def _fill_results(ws, findings: Sequence[Finding], *, links: set[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    found = ordered(findings)
+    rows = results_rows(found)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            set_text(cell, int(value) if c == 1 and r > 1 and value.isdigit() else value)
+            cell.alignment = wrap
+            if r == 1:
+                cell.font = bold
+    for r, f in enumerate(found, start=2):
+        fill, font = FILLS.get(f.severity, FILLS["warning"])
+        sev = ws.cell(row=r, column=2)
+        sev.fill = PatternFill("solid", fgColor=fill)
+        sev.font = Font(color=font, bold=True)
+        if f.sheet in links and f.cell:
+            link = ws.cell(row=r, column=5)
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=cell_link(f.sheet, f.cell), display=f.cell
+            )
+            link.font = Font(color="0563C1", underline="single")
+    for c, width in enumerate(RESULT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(RESULT_HEADERS))}{len(rows)}"
+
+
+def _marked_cells(book, findings: Sequence[Finding]) -> list[Finding]:
+    """Findings that name a cell on a sheet of this workbook, first per cell, sorted."""
+    seen, out = set(), []
+    for f in ordered(findings):
+        if f.sheet and f.cell and f.sheet in book.sheetnames and f.sheet != RESULTS_SHEET:
+            key = (f.sheet, f.cell.replace("$", "").upper())
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _marks_range(book):
+    """(worksheet, cells of the taizhang_marks range) or None when the workbook has none."""
+    from schemas.sheets import MARKS_NAME
+
+    name = book.defined_names.get(MARKS_NAME)
+    if name is None:
+        return None
+    try:
+        dests = list(name.destinations)
+    except Exception:  # a name that is not a plain range (#REF!, a formula)
+        return None
+    if len(dests) != 1 or dests[0][0] not in book.sheetnames:
+        return None
+    sheet, ref = dests[0]
+    ws = book[sheet]
+    return ws, [
+        c for row in ws[ref.replace("$", "")] for c in (row if isinstance(row, tuple) else (row,))
+    ]
+
+
+def _highlight(book, findings: Sequence[Finding]) -> None:
+    from addin.template import mark_key
+
+    cells = _marked_cells(book, findings)
+    marks = _marks_range(book)
+    if marks is not None:
+        _ws, slots = marks
+        for slot in slots:
+            slot.value = None
+        for slot, f in zip(slots, cells, strict=False):  # beyond the range's size: listed only
+            set_text(slot, mark_key(f.sheet, f.cell))
+            slot.data_type = "s"
+        return
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    for f in cells:
+        fill, font = FILLS.get(f.severity, FILLS["warning"])
+        rule = FormulaRule(
+            formula=["TRUE"],
+            stopIfTrue=False,
+            fill=PatternFill(bgColor=fill),
+            font=Font(color=font),
+        )
+        book[f.sheet].conditional_formatting.add(f.cell.replace("$", ""), rule)
+
+
+def _save(book, path: Path) -> None:
+    """Atomic: a temporary file in the target folder, then one rename."""
+    tmp = path.parent / f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise OutputError(
+            "output.locked", f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹不可写"
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
