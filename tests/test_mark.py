@@ -13,7 +13,14 @@ from openpyxl.styles import PatternFill
 from addin.errors import UsageError
 from addin.findings import Finding
 from addin.ledger import Return, Source
-from addin.mark import CLEAN_MESSAGE, RESULT_HEADERS, RESULTS_SHEET, STAMP, results_rows, write_marked
+from addin.mark import (
+    CLEAN_MESSAGE,
+    RESULT_HEADERS,
+    RESULTS_SHEET,
+    STAMP,
+    results_rows,
+    write_marked,
+)
 from addin.template import mark_key, write_ledger
 from schemas.reference import load
 from schemas.sheets import MARKS_NAME, META_SHEET
@@ -24,19 +31,57 @@ def sha(path: Path) -> str:
 
 
 def ret_for(path: Path, findings, fmt="xlsx") -> Return:
-    return Return(Source(str(path), path.name, sha(path), path.stat().st_size, 0.0, fmt),
-                  "任城区", "2021Y", None, "1.0", findings=tuple(findings))
+    return Return(
+        Source(str(path), path.name, sha(path), path.stat().st_size, 0.0, fmt),
+        "任城区",
+        "2021Y",
+        None,
+        "1.0",
+        findings=tuple(findings),
+    )
 
 
-EVIL = "=HYPERLINK(\"http://x\",\"点我\")"
+EVIL = '=HYPERLINK("http://x","点我")'
 FINDINGS = (
-    Finding("time.later-than-city", "error", "任务台账", "G14", 14, "县级完成时限", "12",
-            "2022年底前", "县级完成时限（2022年底前）晚于市定完成时间", "填写不晚于 2021年6月底前 的时限"),
-    Finding("cover.reviewer-missing", "warning", "封面", "B7", 7, "内容", None, None,
-            "审核人未填写", "填写审核人姓名"),
-    Finding("status.progress-short", "warning", "任务台账", "J5", 5, "进展情况", "3", EVIL,
-            EVIL, "+写详细一些"),
-    Finding("file.not-template", "warning", None, None, None, None, None, None, "不是模板", "用模板"),
+    Finding(
+        "time.later-than-city",
+        "error",
+        "任务台账",
+        "G14",
+        14,
+        "县级完成时限",
+        "12",
+        "2022年底前",
+        "县级完成时限（2022年底前）晚于市定完成时间",
+        "填写不晚于 2021年6月底前 的时限",
+    ),
+    Finding(
+        "cover.reviewer-missing",
+        "warning",
+        "封面",
+        "B7",
+        7,
+        "内容",
+        None,
+        None,
+        "审核人未填写",
+        "填写审核人姓名",
+    ),
+    Finding(
+        "status.progress-short",
+        "warning",
+        "任务台账",
+        "J5",
+        5,
+        "进展情况",
+        "3",
+        EVIL,
+        EVIL,
+        "+写详细一些",
+    ),
+    Finding(
+        "file.not-template", "warning", None, None, None, None, None, None, "不是模板", "用模板"
+    ),
 )
 
 
@@ -53,8 +98,20 @@ def test_results_rows_pure_and_ordered():
     rows = results_rows(FINDINGS)
     assert rows[0] == list(RESULT_HEADERS)
     assert [r[2] for r in rows[1:]] == [
-        "file.not-template", "cover.reviewer-missing", "status.progress-short", "time.later-than-city"]
-    assert rows[2] == ["2", "警告", "cover.reviewer-missing", "封面", "B7", "审核人未填写", "填写审核人姓名"]
+        "file.not-template",
+        "cover.reviewer-missing",
+        "status.progress-short",
+        "time.later-than-city",
+    ]
+    assert rows[2] == [
+        "2",
+        "警告",
+        "cover.reviewer-missing",
+        "封面",
+        "B7",
+        "审核人未填写",
+        "填写审核人姓名",
+    ]
     assert rows[4][1] == "错误" and rows[1][3:5] == ["", ""]
     assert all(isinstance(v, str) for r in rows for v in r)
     assert results_rows([]) == [list(RESULT_HEADERS), ["", "", "", "", "", CLEAN_MESSAGE, ""]]
@@ -77,11 +134,13 @@ def test_copy_annotated_original_untouched(ledger, tmp_path):
         a, b = orig[name], copy[name]
         if name != META_SHEET:
             assert cells(a) == cells(b), name
-        assert [(v.type, v.formula1, str(v.sqref)) for v in a.data_validations.dataValidation] == \
-               [(v.type, v.formula1, str(v.sqref)) for v in b.data_validations.dataValidation], name
+        assert [(v.type, v.formula1, str(v.sqref)) for v in a.data_validations.dataValidation] == [
+            (v.type, v.formula1, str(v.sqref)) for v in b.data_validations.dataValidation
+        ], name
         assert len(list(a.conditional_formatting)) == len(list(b.conditional_formatting)), name
-        assert [c.fill.fgColor.rgb for row in a.iter_rows() for c in row] == \
-               [c.fill.fgColor.rgb for row in b.iter_rows() for c in row], name
+        assert [c.fill.fgColor.rgb for row in a.iter_rows() for c in row] == [
+            c.fill.fgColor.rgb for row in b.iter_rows() for c in row
+        ], name
         assert a.protection.sheet == b.protection.sheet
     statuses = [v for v in copy["任务台账"].data_validations.dataValidation if v.type == "list"]
     assert statuses and "序时推进" in statuses[0].formula1
@@ -90,8 +149,14 @@ def test_copy_annotated_original_untouched(ledger, tmp_path):
     assert dest[0] == META_SHEET
     meta = copy[META_SHEET]
     keys = [meta.cell(r, 4).value for r in range(2, 8)]
-    assert keys == [mark_key("封面", "B7"), mark_key("任务台账", "J5"), mark_key("任务台账", "G14"),
-                    None, None, None]
+    assert keys == [
+        mark_key("封面", "B7"),
+        mark_key("任务台账", "J5"),
+        mark_key("任务台账", "G14"),
+        None,
+        None,
+        None,
+    ]
     assert [r[:2] for r in cells(meta)] == [r[:2] for r in cells(orig[META_SHEET])]
 
 
@@ -146,7 +211,9 @@ def test_same_names_do_not_overwrite(ledger, tmp_path):
     other = tmp_path / "in2" / ledger.name
     other.parent.mkdir()
     other.write_bytes(ledger.read_bytes())
-    done = write_marked([ret_for(ledger, FINDINGS[:1]), ret_for(other, FINDINGS[1:2])], tmp_path / "m")
+    done = write_marked(
+        [ret_for(ledger, FINDINGS[:1]), ret_for(other, FINDINGS[1:2])], tmp_path / "m"
+    )
     assert [d.path.name for d in done] == [ledger.name, ledger.name.replace(".xlsx", " (2).xlsx")]
 
 
