@@ -10,23 +10,48 @@ from addin.ledger import Return, Source
 from addin.output import FINDING_FIELDS, ordered, render
 
 
-def finding(code="time.later-than-city", severity="error", sheet="任务台账", cell="G14",
-            message="县级完成时限（2022年底前）晚于市定完成时间（2021年6月底前）",
-            hint="填写不晚于 2021年6月底前 的时限", value="2022年底前", task="12") -> Finding:
+def finding(
+    code="time.later-than-city",
+    severity="error",
+    sheet="任务台账",
+    cell="G14",
+    message="县级完成时限（2022年底前）晚于市定完成时间（2021年6月底前）",
+    hint="填写不晚于 2021年6月底前 的时限",
+    value="2022年底前",
+    task="12",
+) -> Finding:
     row = int(re.sub(r"\D", "", cell)) if cell else None
-    return Finding(code, severity, sheet, cell, row, "县级完成时限" if cell else None, task, value,
-                   message, hint)
+    return Finding(
+        code,
+        severity,
+        sheet,
+        cell,
+        row,
+        "县级完成时限" if cell else None,
+        task,
+        value,
+        message,
+        hint,
+    )
 
 
 def ret(name="a.xlsx", findings=(), unit="任城区", period="2021Y") -> Return:
-    return Return(Source(f"in/{name}", name, "0" * 64, 1, 0.0, "xlsx"), unit, period, None, "1.0",
-                  findings=tuple(findings))
+    return Return(
+        Source(f"in/{name}", name, "0" * 64, 1, 0.0, "xlsx"),
+        unit,
+        period,
+        None,
+        "1.0",
+        findings=tuple(findings),
+    )
 
 
-WARN = finding("cover.reviewer-missing", "warning", "封面", "B7", "审核人未填写", "填写审核人姓名",
-               None, None)
-FILE = finding("file.not-template", "warning", None, None, "不是本模板生成的文件", "使用模板", None,
-               None)
+WARN = finding(
+    "cover.reviewer-missing", "warning", "封面", "B7", "审核人未填写", "填写审核人姓名", None, None
+)
+FILE = finding(
+    "file.not-template", "warning", None, None, "不是本模板生成的文件", "使用模板", None, None
+)
 ERR = finding()
 
 
@@ -41,7 +66,10 @@ def test_json_is_spec_structure_in_stable_order():
     assert [list(f) for f in first["findings"]] == [list(FINDING_FIELDS)] * 3
     # whole-file first, then sheets in ledger order (封面 before 任务台账)
     assert [f["code"] for f in first["findings"]] == [
-        "file.not-template", "cover.reviewer-missing", "time.later-than-city"]
+        "file.not-template",
+        "cover.reviewer-missing",
+        "time.later-than-city",
+    ]
     assert first["findings"][2]["cell"] == "G14" and first["findings"][2]["row"] == 14
     assert second["ok"] is True and second["findings"] == []
     assert "\\u" not in out  # Chinese kept readable
@@ -61,8 +89,10 @@ def test_text_groups_by_file_in_chinese():
     lines = out.splitlines()
     assert lines[0].startswith("a.xlsx  任城区 · 2021年度 · 错误 1 个，警告 1 个")
     assert "  [警告] 封面!B7 cover.reviewer-missing  审核人未填写  → 提示：填写审核人姓名" in lines
-    assert ("  [错误] 任务台账!G14 time.later-than-city  县级完成时限（2022年底前）晚于市定完成时间"
-            "（2021年6月底前）  → 提示：填写不晚于 2021年6月底前 的时限") in lines
+    assert (
+        "  [错误] 任务台账!G14 time.later-than-city  县级完成时限（2022年底前）晚于市定完成时间"
+        "（2021年6月底前）  → 提示：填写不晚于 2021年6月底前 的时限"
+    ) in lines
     assert any(line.startswith("b.xlsx  （单位未识别） · （未识别）") for line in lines)
     assert "  未发现问题" in lines
     assert lines[-1] == "合计：2 个文件，1 个有错误（退回），1 个通过；错误 1 个，警告 1 个"
@@ -74,8 +104,9 @@ def test_text_file_level_finding_says_whole_file():
 
 
 def test_html_single_self_contained_page_escapes_text():
-    evil = finding(value="<script>alert(1)</script>", message="含有<script>alert(1)</script>",
-                   hint="删除 <b>")
+    evil = finding(
+        value="<script>alert(1)</script>", message="含有<script>alert(1)</script>", hint="删除 <b>"
+    )
     out = render([ret("a&b.xlsx", [evil, WARN]), ret("c.xlsx")], "html")
     assert out.count("<html") == 1 and out.count("</html>") == 1
     assert "<script>" not in out and "&lt;script&gt;" in out
