@@ -1,0 +1,166 @@
+"""Cell values read as a person reads them (SPEC §2): spaces (full-width and no-break too) do
+not count, full-width digits and punctuation equal their ASCII forms, a number stored as text
+is a number, a date may be a date cell, an Excel serial number or text in the usual Chinese
+forms. Every parser returns (value, problem): problem is None when the cell was read (an
+empty cell reads as None), otherwise a short code the caller turns into exactly one finding,
+so that checks depending on the cell can skip it."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from schemas.sheets import STATUSES
+
+# Problems a parser reports (the caller maps each to a finding code of its sheet's family).
+NOT_NUMBER = "not-number"
+NOT_DATE = "not-date"
+NOT_STATUS = "not-status"
+
+# NFKC turns U+3000 and U+00A0 into ASCII spaces; these remain after it and still read as
+# nothing to a person: zero-width space/joiners and the byte-order mark.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# Characters NFKC leaves alone that people type for their ASCII look-alikes in numbers/dates.
+_LOOKALIKE = str.maketrans({"。": ".", "－": "-", "—": "-", "–": "-", "～": "~"})
+
+
+def text(value: Any) -> str:
+    """The cell as a person reads it: NFKC, invisible characters dropped, stripped; numbers
+    without a spurious .0; dates as ISO; empty → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+
+
+def compact(value: Any) -> str:
+    """Text with every whitespace removed, for comparing against the catalogue."""
+    return re.sub(r"\s+", "", text(value))
+
+
+def is_blank(value: Any) -> bool:
+    return text(value) == ""
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+def number(value: Any) -> tuple[float | None, str | None]:
+    """A number from a number cell or text such as "1,200", " 12 ", "１２"; "十二" is not."""
+    if value is None or isinstance(value, bool):
+        return (None, None) if value is None else (None, NOT_NUMBER)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None, None
+        if isinstance(value, float) and math.isinf(value):
+            return None, NOT_NUMBER
+        return float(value), None
+    if isinstance(value, (date, datetime, time)):
+        return None, NOT_NUMBER
+    s = text(value).translate(_LOOKALIKE).replace(" ", "")
+    if s == "":
+        return None, None
+    if not _NUMBER.match(s):
+        return None, NOT_NUMBER
+    result = float(s.replace(",", ""))
+    return (result, None) if math.isfinite(result) else (None, NOT_NUMBER)
+
+
+def whole(value: float | None) -> int | float | None:
+    """A float that is whole becomes an int (counts); others are left as they are."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
+# Excel serial day 0 in the 1900 system is 1899-12-30 (it counts the fictitious 1900-02-29);
+# in the 1904 system day 0 is 1904-01-01.
+_EPOCH_1900 = date(1899, 12, 30)
+_EPOCH_1904 = date(1904, 1, 1)
+# Serial numbers read as dates only in a plausible range (1990..2100), so a count typed in a
+# date column is not silently taken for a day in 1900.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73415
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+_TIME_PART = re.compile(r"(?<=\d)[\sT]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def serial_date(serial: float, date1904: bool = False) -> date | None:
+    epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+    days = serial + (1462 if date1904 else 0)  # compare the range in 1900-system days
+    if not _SERIAL_MIN <= days <= _SERIAL_MAX:
+        return None
+    return epoch + timedelta(days=int(serial))
+
+
+def _ymd(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def to_date(value: Any, date1904: bool = False) -> tuple[date | None, str | None]:
+    """A date from a date cell, an Excel serial number (1900 or 1904 system) or text:
+    2021年5月20日, 2021.5.20, 2021/5/20, 2021-05-20, 20210520 (a time part is dropped)."""
+    if value is None:
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, (bool, time)):
+        return None, NOT_DATE
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, NOT_DATE
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return _from_text(str(int(value)))
+        found = serial_date(float(value), date1904)
+        return (found, None) if found else (None, NOT_DATE)
+    s = _TIME_PART.sub("", text(value)).translate(_LOOKALIKE).replace(" ", "")
+    if s == "":
+        return None, None
+    return _from_text(s)
+
+
+def _from_text(s: str) -> tuple[date | None, str | None]:
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if m:
+            found = _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return (found, None) if found else (None, NOT_DATE)
+    return None, NOT_DATE
+
+
+# Conservative status reading: only spaces and punctuation may differ from the listed
+# statuses (so 已实现，持续巩固 reads as 已实现持续巩固); any other wording is not guessed at,
+# because a wrong guess would silently change what the county reported.
+_STATUS_NOISE = re.compile(r"[\s,，、。.;；:：!！]+")
+_STATUS_KEYS = {s: s for s in STATUSES}
+
+
+def status(value: Any) -> tuple[str | None, str | None]:
+    s = _STATUS_NOISE.sub("", text(value))
+    if s == "":
+        return None, None
+    found = _STATUS_KEYS.get(s)
+    return (found, None) if found else (None, NOT_STATUS)

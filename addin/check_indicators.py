@@ -1,0 +1,252 @@
+"""The three indicator sheets (SPEC §2.3–2.4): 办电时限, 供电可靠性, 三零三省. Rows are found
+by their label (客户类型 / 区域 / 指标), cells are read as numbers here (text that is not a
+number is one finding and then counts as missing), and the typed frames go to the pandera
+models, with the reference figures each row is held to as "_" columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from addin import cells
+from addin.findings import Finding, make
+from addin.frames import Table, frame
+from addin.ledger import ConnectionEntry, ReliabilityEntry
+from schemas.reference import Reference
+from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
+
+CONNECTION_NUMBERS = (
+    "connections",
+    *(c.key for c in CONNECTION.columns if c.key.startswith("step:")),
+    "total",
+    "longest",
+    "over_limit",
+)
+RELIABILITY_NUMBERS = (
+    "customers",
+    "outage_hours",
+    "outages",
+    "last_customers",
+    "last_outage_hours",
+)
+
+
+@dataclass
+class Sheetful:
+    findings: list[Finding] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    connection: list[ConnectionEntry] = field(default_factory=list)
+    reliability: list[ReliabilityEntry] = field(default_factory=list)
+    sanling: dict[str, float | None] = field(default_factory=dict)
+
+
+def _rows_by_label(
+    table: Table, label_key: str, labels: list[str], out: list[Finding]
+) -> dict[str, int]:
+    """Each expected label → its Excel row; missing labels and unknown non-empty rows reported."""
+    wanted = {cells.compact(label): label for label in labels}
+    found: dict[str, int] = {}
+    for row in table.rows:
+        label = wanted.get(cells.compact(table.raw(row, label_key)))
+        if label is not None and label not in found:
+            found[label] = row
+        elif label is None and not cells.is_blank(table.raw(row, label_key)):
+            out.append(table.make("indicator.row-unknown", row, label_key, sheet_name=table.name))
+    after = (max(table.rows) if table.rows else table.header_row) + 1
+    for label in labels:
+        if label not in found:
+            out.append(
+                make(
+                    "indicator.row-missing",
+                    sheet=table.name,
+                    cell=table.address(after, label_key),
+                    row=after,
+                    column=table.layout.column(label_key).header,
+                    sheet_name=table.name,
+                    label=label,
+                )
+            )
+    return found
+
+
+def _numbers(
+    table: Table, rows: dict[str, int], keys: tuple[str, ...], out: list[Finding]
+) -> dict[str, dict[str, float | None]]:
+    """label → key → number (None when empty, unreadable or the column is missing)."""
+    values: dict[str, dict[str, float | None]] = {}
+    for label, row in rows.items():
+        values[label] = {}
+        for key in keys:
+            value, problem = cells.number(table.raw(row, key))
+            if problem:
+                out.append(
+                    table.make(
+                        "indicator.not-number", row, key, header=table.layout.column(key).header
+                    )
+                )
+            values[label][key] = value
+    return values
+
+
+def _sheet_empty(table: Table, rows: dict[str, int], keys: tuple[str, ...]) -> bool:
+    return all(cells.is_blank(table.raw(row, k)) for row in rows.values() for k in keys)
+
+
+def _empty_warning(table: Table, planning: bool) -> list[Finding]:
+    if planning:
+        return []
+    return [make("indicator.sheet-empty", sheet=table.name, sheet_name=table.name)]
+
+
+def _required(table: Table, row: int, key: str, label: str) -> Finding:
+    return table.make(
+        "indicator.value-missing", row, key, label=label, header=table.layout.column(key).header
+    )
+
+
+def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
+    result = Sheetful()
+    out = result.findings
+    types = {t.name: t for t in ref.customer_types}
+    rows = _rows_by_label(table, "type", list(types), out)
+    if _sheet_empty(table, rows, CONNECTION_NUMBERS):
+        result.findings += _empty_warning(table, planning)
+        return result
+    values = _numbers(table, rows, CONNECTION_NUMBERS, out)
+    reported = {(f.row, f.column) for f in out}
+    for label, row in rows.items():
+        v, ct = values[label], types[label]
+        for step in ref.steps:
+            key = step_key(step)
+            if ct.abolished(step) and not cells.is_blank(table.raw(row, key)):
+                if (row, CONNECTION.column(key).header) not in reported:
+                    out.append(
+                        table.make(
+                            "indicator.abolished-step-filled", row, key, label=label, step=step
+                        )
+                    )
+                v[key] = None  # reported once; the sums below leave it out
+        if planning:
+            continue
+        needed = ["connections"]
+        if v["connections"]:
+            needed += [step_key(s) for s in ct.limits] + ["total", "longest", "over_limit"]
+        for key in needed:
+            if key in table.columns and cells.is_blank(table.raw(row, key)):
+                out.append(_required(table, row, key, label))
+    data: dict[str, list] = {CONNECTION.column("type").header: list(rows)}
+    for key in CONNECTION_NUMBERS:
+        data[CONNECTION.column(key).header] = [values[label][key] for label in rows]
+    data[CONNECTION.column("note").header] = [table.text(r, "note") or None for r in rows.values()]
+    data["_limit"] = [float(types[label].total) for label in rows]
+    dtypes = {h: "float64" for h in data}
+    dtypes[CONNECTION.column("type").header] = dtypes[CONNECTION.column("note").header] = "str"
+    result.frame = frame(list(rows.values()), data, dtypes)
+    for label, row in rows.items():
+        v = values[label]
+        result.connection.append(
+            ConnectionEntry(
+                type=label,
+                row=row,
+                connections=v["connections"],
+                steps={s: v[step_key(s)] for s in ref.steps},
+                total=v["total"],
+                longest=v["longest"],
+                over_limit=v["over_limit"],
+                note=table.text(row, "note"),
+            )
+        )
+    return result
+
+
+def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
+    result = Sheetful()
+    out = result.findings
+    areas = {a.name: a for a in ref.areas}
+    rows = _rows_by_label(table, "area", list(areas), out)
+    if _sheet_empty(table, rows, RELIABILITY_NUMBERS):
+        result.findings += _empty_warning(table, planning)
+        return result
+    values = _numbers(table, rows, RELIABILITY_NUMBERS, out)
+    if not planning:
+        for label, row in rows.items():
+            for key in ("customers", "outage_hours"):
+                if key in table.columns and cells.is_blank(table.raw(row, key)):
+                    out.append(_required(table, row, key, label))
+    data: dict[str, list] = {RELIABILITY.column("area").header: list(rows)}
+    for key in RELIABILITY_NUMBERS:
+        data[RELIABILITY.column(key).header] = [values[label][key] for label in rows]
+    data[RELIABILITY.column("note").header] = [table.text(r, "note") or None for r in rows.values()]
+    data["_target"] = [areas[label].target_hours for label in rows]
+    data["_hours"] = [float(ref.hours_in_year)] * len(rows)
+    data["_cut"] = [ref.yoy_cut] * len(rows)
+    dtypes = {h: "float64" for h in data}
+    dtypes[RELIABILITY.column("area").header] = dtypes[RELIABILITY.column("note").header] = "str"
+    result.frame = frame(list(rows.values()), data, dtypes)
+    for label, row in rows.items():
+        v = values[label]
+        result.reliability.append(
+            ReliabilityEntry(
+                area=label,
+                row=row,
+                customers=v["customers"],
+                outage_hours=v["outage_hours"],
+                outages=v["outages"],
+                last_customers=v["last_customers"],
+                last_outage_hours=v["last_outage_hours"],
+                note=table.text(row, "note"),
+            )
+        )
+    return result
+
+
+def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:
+    result = Sheetful()
+    out = result.findings
+    indicators = {i.name: i for i in ref.indicators}
+    rows = _rows_by_label(table, "indicator", list(indicators), out)
+    if _sheet_empty(table, rows, ("value",)):
+        result.findings += _empty_warning(table, planning)
+        return result
+    values = {label: v["value"] for label, v in _numbers(table, rows, ("value",), out).items()}
+    if not planning:
+        for label, row in rows.items():
+            if "value" in table.columns and cells.is_blank(table.raw(row, "value")):
+                out.append(_required(table, row, "value", label))
+
+    def part_total(label: str) -> float | None:
+        parent = indicators[label].part_of
+        return values.get(parent) if parent else None
+
+    def at_most(label: str) -> float | None:
+        names = indicators[label].at_most
+        parts = [values.get(n) for n in names]
+        return sum(parts) if names and all(p is not None for p in parts) else None
+
+    data = {
+        SANLING.column("indicator").header: list(rows),
+        SANLING.column("value").header: [values[label] for label in rows],
+        "_whole": [indicators[label].whole for label in rows],
+        "_part_total": [part_total(label) for label in rows],
+        "_at_most": [at_most(label) for label in rows],
+        "_part_label": [indicators[label].part_of for label in rows],
+    }
+    dtypes = {
+        SANLING.column("indicator").header: "str",
+        SANLING.column("value").header: "float64",
+        "_whole": "bool",
+        "_part_total": "float64",
+        "_at_most": "float64",
+        "_part_label": "object",
+    }
+    result.frame = frame(list(rows.values()), data, dtypes)
+    result.sanling = {label: values.get(label) for label in indicators}
+    return result
+
+
+CHECKS: dict[str, tuple[SheetLayout, object]] = {
+    CONNECTION.name: (CONNECTION, check_connection),
+    RELIABILITY.name: (RELIABILITY, check_reliability),
+    SANLING.name: (SANLING, check_sanling),
+}

@@ -1,0 +1,293 @@
+"""One pandera DataFrameModel per data sheet (SPEC §2.2–2.4), columns aliased to the Chinese
+headers, over frames that addin/frames.py has already typed cell by cell (pandera never
+coerces: FACTS says coercion of bad text gives raw errors with no row). The frame index is the
+Excel row, so every failure maps to a cell.
+
+Custom checks are registered once with stable names; addin/pandera_map.py maps each name to a
+finding code and the one cell to fix. Row checks return True where an input is missing: a
+missing or unreadable cell is reported by its own rule, not again by the rules using it.
+Columns starting with "_" are context the validator adds (deadlines, reference limits)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.extensions as extensions
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.reference import load
+from schemas.sheets import BEHIND_STATUSES, CONNECTION, RELIABILITY, SANLING, STATUSES, TASKS
+
+T = {c.key: c.header for c in TASKS.columns}
+C = {c.key: c.header for c in CONNECTION.columns}
+R = {c.key: c.header for c in RELIABILITY.columns}
+S = {c.key: c.header for c in SANLING.columns}
+STEP_HEADERS = tuple(C[f"step:{s}"] for s in load().steps)
+
+MIN_PROGRESS_CHARS = 10
+TOTAL_TOLERANCE = 0.5  # 合计累计 may differ from the steps' sum by rounding (SPEC: ±0.5)
+
+# ---------------------------------------------------------------- phone numbers
+
+_EXTENSION = re.compile(r"(转|分机|ext\.?|x|-)\d{1,6}$", re.IGNORECASE)
+_MOBILE = re.compile(r"^(\+?86|0086)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(\(0\d{2,3}\)|0\d{2,3}-?)\d{7,8}$")
+
+
+def _one_phone(part: str) -> bool:
+    s = re.sub(r"[\s\u2010-\u2015]", "", part).replace("（", "(").replace("）", ")")
+    if _MOBILE.match(s.replace("-", "")):
+        return True
+    if _LANDLINE.match(s):
+        return True
+    bare = _EXTENSION.sub("", s)
+    return bare != s and bool(_LANDLINE.match(bare))
+
+
+def valid_phone(value: object) -> bool:
+    """A mainland mobile (1[3-9] + 9 digits; spaces, dashes, +86 allowed) or a landline with
+    its area code (0537-3991618, 05373991618, (0537)3991618; extension allowed); several
+    numbers may be listed, separated by 、，,；; or /."""
+    parts = [p for p in re.split(r"[、，,；;/]+", str(value)) if p.strip()]
+    return bool(parts) and all(_one_phone(p) for p in parts)
+
+
+# ---------------------------------------------------------------- registered checks
+
+
+def _register(**kw):
+    return extensions.register_check_method(statistics=[], **kw)
+
+
+@_register(supported_types=pd.Series)
+def whole_number(s: pd.Series) -> pd.Series:
+    return s.isna() | (s % 1 == 0)
+
+
+@_register(supported_types=pd.Series)
+def phone_number(s: pd.Series) -> pd.Series:
+    return s.isna() | s.map(lambda v: v is None or valid_phone(v)).astype(bool)
+
+
+@_register(supported_types=pd.Series)
+def progress_long_enough(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.str.len() >= MIN_PROGRESS_CHARS)
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype("str").str.len() == 0)
+
+
+@_register(supported_types=pd.DataFrame)
+def done_needs_date(df: pd.DataFrame) -> pd.Series:
+    return (df[T["status"]] != "已完成") | df[T["done_date"]].notna() | df["_done_date_bad"]
+
+
+@_register(supported_types=pd.DataFrame)
+def date_needs_done(df: pd.DataFrame) -> pd.Series:
+    done = df[T["status"]].isin(("已完成", "已实现持续巩固"))
+    return df[T["done_date"]].isna() | done | ~df[T["status"]].isin(STATUSES)
+
+
+@_register(supported_types=pd.DataFrame)
+def behind_needs_problems(df: pd.DataFrame) -> pd.Series:
+    return ~df[T["status"]].isin(BEHIND_STATUSES) | ~_blank(df[T["problems"]])
+
+
+@_register(supported_types=pd.DataFrame)
+def behind_needs_plan(df: pd.DataFrame) -> pd.Series:
+    return ~df[T["status"]].isin(BEHIND_STATUSES) | ~_blank(df[T["plan"]])
+
+
+@_register(supported_types=pd.DataFrame)
+def progress_needed(df: pd.DataFrame) -> pd.Series:
+    status = df[T["status"]]
+    exempt = status.isin(("未启动", "不适用")) | ~status.isin(STATUSES)
+    return exempt | ~_blank(df[T["progress"]])
+
+
+@_register(supported_types=pd.DataFrame)
+def na_needs_reason(df: pd.DataFrame) -> pd.Series:
+    reason = ~_blank(df[T["progress"]]) | ~_blank(df[T["problems"]])
+    return (df[T["status"]] != "不适用") | reason
+
+
+@_register(supported_types=pd.DataFrame)
+def overdue_not_on_schedule(df: pd.DataFrame) -> pd.Series:
+    return (df[T["status"]] != "序时推进") | ~df["_overdue"].fillna(False).astype(bool)
+
+
+@_register(supported_types=pd.DataFrame)
+def total_matches_steps(df: pd.DataFrame) -> pd.Series:
+    steps = df[list(STEP_HEADERS)]
+    given = steps.notna().any(axis=1)
+    diff = (steps.sum(axis=1, min_count=1) - df[C["total"]]).abs()
+    return df[C["total"]].isna() | ~given | (diff <= TOTAL_TOLERANCE)
+
+
+@_register(supported_types=pd.DataFrame)
+def longest_not_below_average(df: pd.DataFrame) -> pd.Series:
+    n, total, longest = df[C["connections"]], df[C["total"]], df[C["longest"]]
+    ok = longest >= total / n - 1e-9
+    return n.isna() | (n <= 0) | total.isna() | longest.isna() | ok
+
+
+@_register(supported_types=pd.DataFrame)
+def longest_not_above_total(df: pd.DataFrame) -> pd.Series:
+    total, longest = df[C["total"]], df[C["longest"]]
+    return total.isna() | longest.isna() | (longest <= total + 1e-9)
+
+
+@_register(supported_types=pd.DataFrame)
+def over_limit_within_connections(df: pd.DataFrame) -> pd.Series:
+    n, over = df[C["connections"]], df[C["over_limit"]]
+    return n.isna() | over.isna() | (over <= n)
+
+
+@_register(supported_types=pd.DataFrame)
+def longest_over_limit_counted(df: pd.DataFrame) -> pd.Series:
+    longest, over = df[C["longest"]], df[C["over_limit"]]
+    return longest.isna() | over.isna() | (longest <= df["_limit"]) | (over > 0)
+
+
+@_register(supported_types=pd.DataFrame)
+def sums_need_connections(df: pd.DataFrame) -> pd.Series:
+    sums = df[[*STEP_HEADERS, C["total"], C["longest"]]].fillna(0)
+    return df[C["connections"]].isna() | (df[C["connections"]] != 0) | (sums == 0).all(axis=1)
+
+
+@_register(supported_types=pd.DataFrame)
+def over_limit_explained(df: pd.DataFrame) -> pd.Series:
+    over = df[C["over_limit"]]
+    return over.isna() | (over <= 0) | ~_blank(df[C["note"]])
+
+
+@_register(supported_types=pd.DataFrame)
+def outage_within_year(df: pd.DataFrame) -> pd.Series:
+    n, hours = df[R["customers"]], df[R["outage_hours"]]
+    return n.isna() | (n <= 0) | hours.isna() | (hours / n <= load().hours_in_year)
+
+
+@_register(supported_types=pd.DataFrame)
+def target_met_or_explained(df: pd.DataFrame) -> pd.Series:
+    n, hours = df[R["customers"]], df[R["outage_hours"]]
+    last_n, last_hours = df[R["last_customers"]], df[R["last_outage_hours"]]
+    average = hours / n
+    last_average = last_hours / last_n
+    met = (average <= df["_target"]) | (average <= last_average * (1 - load().yoy_cut))
+    unknown = n.isna() | (n <= 0) | hours.isna()
+    return unknown | met.fillna(False).astype(bool) | ~_blank(df[R["note"]])
+
+
+@_register(supported_types=pd.DataFrame)
+def whole_where_counted(df: pd.DataFrame) -> pd.Series:
+    v = df[S["value"]]
+    return v.isna() | ~df["_whole"].astype(bool) | (v % 1 == 0)
+
+
+@_register(supported_types=pd.DataFrame)
+def part_within_total(df: pd.DataFrame) -> pd.Series:
+    v, total = df[S["value"]], df["_part_total"]
+    return v.isna() | total.isna() | (v <= total)
+
+
+@_register(supported_types=pd.DataFrame)
+def within_applications(df: pd.DataFrame) -> pd.Series:
+    v, limit = df[S["value"]], df["_at_most"]
+    return v.isna() | limit.isna() | (v <= limit)
+
+
+# ---------------------------------------------------------------- the models
+
+
+def _text(**kw):
+    return pa.Field(nullable=True, **kw)
+
+
+def _amount(**kw):
+    return pa.Field(nullable=True, ge=0, **kw)
+
+
+class TasksModel(pa.DataFrameModel):
+    id: Series[str] = pa.Field(alias=T["id"])
+    county_units: Series[str] = _text(alias=T["county_units"])
+    county_due: Series[str] = _text(alias=T["county_due"])
+    status: Series[str] = _text(alias=T["status"], isin=list(STATUSES))
+    done_date: Series[pa.DateTime] = _text(alias=T["done_date"])
+    progress: Series[str] = _text(alias=T["progress"], progress_long_enough=())
+    problems: Series[str] = _text(alias=T["problems"])
+    plan: Series[str] = _text(alias=T["plan"])
+    phone: Series[str] = _text(alias=T["phone"], phone_number=())
+
+    class Config:
+        strict = False
+        coerce = False
+        done_needs_date = ()
+        date_needs_done = ()
+        behind_needs_problems = ()
+        behind_needs_plan = ()
+        progress_needed = ()
+        na_needs_reason = ()
+        overdue_not_on_schedule = ()
+
+
+class ConnectionModel(pa.DataFrameModel):
+    type: Series[str] = pa.Field(alias=C["type"])
+    connections: Series[float] = _amount(alias=C["connections"], whole_number=())
+    step_1: Series[float] = _amount(alias=STEP_HEADERS[0])
+    step_2: Series[float] = _amount(alias=STEP_HEADERS[1])
+    step_3: Series[float] = _amount(alias=STEP_HEADERS[2])
+    step_4: Series[float] = _amount(alias=STEP_HEADERS[3])
+    total: Series[float] = _amount(alias=C["total"])
+    longest: Series[float] = _amount(alias=C["longest"])
+    over_limit: Series[float] = _amount(alias=C["over_limit"], whole_number=())
+
+    class Config:
+        strict = False
+        coerce = False
+        total_matches_steps = ()
+        longest_not_below_average = ()
+        longest_not_above_total = ()
+        over_limit_within_connections = ()
+        longest_over_limit_counted = ()
+        sums_need_connections = ()
+        over_limit_explained = ()
+
+
+class ReliabilityModel(pa.DataFrameModel):
+    area: Series[str] = pa.Field(alias=R["area"])
+    customers: Series[float] = pa.Field(nullable=True, gt=0, alias=R["customers"], whole_number=())
+    outage_hours: Series[float] = _amount(alias=R["outage_hours"])
+    outages: Series[float] = _amount(alias=R["outages"], whole_number=())
+    last_customers: Series[float] = pa.Field(
+        nullable=True, gt=0, alias=R["last_customers"], whole_number=()
+    )
+    last_outage_hours: Series[float] = _amount(alias=R["last_outage_hours"])
+
+    class Config:
+        strict = False
+        coerce = False
+        outage_within_year = ()
+        target_met_or_explained = ()
+
+
+class SanlingModel(pa.DataFrameModel):
+    indicator: Series[str] = pa.Field(alias=S["indicator"])
+    value: Series[float] = _amount(alias=S["value"])
+
+    class Config:
+        strict = False
+        coerce = False
+        whole_where_counted = ()
+        part_within_total = ()
+        within_applications = ()
+
+
+MODELS = {
+    TASKS.name: TasksModel,
+    CONNECTION.name: ConnectionModel,
+    RELIABILITY.name: ReliabilityModel,
+    SANLING.name: SanlingModel,
+}
