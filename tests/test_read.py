@@ -1,0 +1,281 @@
+"""read.py and isolate.py: format sniffing, guards, values read back, isolation of crashes."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import warnings
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from addin.findings import catalogue, make
+from addin.isolate import IsolatedReader, read_isolated
+from addin.read import ReadFailure, check_zip, read_workbook, sniff
+from schemas.sheets import META_SHEET
+from tests.conftest import CORPUS
+
+REAL, HOSTILE = CORPUS / "real", CORPUS / "hostile"
+
+
+def code_of(path, **kw) -> str:
+    with pytest.raises(ReadFailure) as caught:
+        read_workbook(path, **kw)
+    failure = caught.value
+    assert failure.code in catalogue()
+    make(failure.code, **failure.params)  # every placeholder is supplied
+    return failure.code
+
+
+@pytest.fixture()
+def ledger(tmp_path) -> Path:
+    """A small workbook with every cell type, a hidden sheet and the metadata sheet."""
+    path = tmp_path / "ledger.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    dates = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("表一")
+    ws.write_string("A1", "序号")
+    ws.write_number("B1", 12.5)
+    ws.write_number("C1", 3)
+    ws.write_datetime("D1", datetime(2025, 6, 30), dates)
+    ws.write_boolean("E1", True)
+    ws.write_string("B3", "第三行")  # row 2 stays empty, A3 empty
+    hidden = wb.add_worksheet("备注")
+    hidden.write_string("A1", "隐藏")
+    hidden.hide()
+    meta = wb.add_worksheet(META_SHEET)
+    meta.write_string("A1", "template_version")
+    meta.write_string("B1", "1.0")
+    meta.write_string("A2", "unit")
+    meta.write_string("B2", "任城区")
+    meta.hide()
+    wb.close()
+    return path
+
+
+def rewrite(src: Path, dst: Path, part: str, edit) -> Path:
+    """Copy a zip, passing one part through `edit(text) -> text`."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def add_cell(ref: str, value: str = "<v>1</v>"):
+    row = "".join(ch for ch in ref if ch.isdigit())
+    return lambda xml: xml.replace(
+        "</sheetData>", f'<row r="{row}"><c r="{ref}">{value}</c></row></sheetData>'
+    )
+
+
+# ---------------------------------------------------------------- sniffing
+
+
+def test_sniff_by_content_not_extension(tmp_path, ledger):
+    assert sniff(ledger) == "xlsx"
+    wb = openpyxl.Workbook()
+    wb.template = True
+    wb.save(tmp_path / "t.xltx")
+    assert sniff(tmp_path / "t.xltx") == "xltx"
+    renamed = shutil.copy(REAL / "sjs__biff5_sushi.xls", tmp_path / "really_xls.xlsx")
+    assert sniff(renamed) == "xls"
+    book = read_workbook(renamed)
+    assert book.format == "xls" and list(book.sheets) == ["Sheet1"]
+    assert sniff(shutil.copy(REAL / "frl__table.ods", tmp_path / "o.xlsx")) == "ods"
+    assert sniff(REAL / "pxl__encryption-agile-123q.xlsx") == "encrypted-ooxml"
+
+
+def test_not_spreadsheet_empty_and_truncated(tmp_path, ledger):
+    csv = tmp_path / "data.xlsx"
+    csv.write_text("单位,时限\n任城区,2025-06\n", encoding="utf-8")
+    assert code_of(csv) == "file.not-spreadsheet"
+    with pytest.raises(ReadFailure) as caught:
+        sniff(csv)
+    assert "CSV" in caught.value.params["what"]
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    assert code_of(tmp_path / "empty.xlsx") == "file.empty"
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(ledger.read_bytes()[: ledger.stat().st_size // 2])
+    assert code_of(cut) == "file.corrupt"
+
+
+def test_encrypted_files():
+    assert code_of(REAL / "pxl__encryption-agile-123q.xlsx") == "file.encrypted"
+    assert code_of(REAL / "pyc__password.xls") == "file.encrypted"  # FILEPASS in BIFF8
+    assert code_of(REAL / "sjs__password_2002_40_xor.xls") == "file.encrypted"
+    assert code_of(REAL / "cal__pass_protected.ods") == "file.encrypted"
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_values_types_and_positions(ledger):
+    book = read_workbook(ledger)
+    sheet = book.sheet("表一")
+    assert sheet.cell(1, 1) == "序号"
+    assert sheet.cell(1, 2) == 12.5
+    assert sheet.cell(1, 3) == 3
+    assert sheet.cell(1, 4) in (date(2025, 6, 30), datetime(2025, 6, 30))
+    assert sheet.cell(1, 5) is True
+    assert sheet.cell(2, 1) is None and sheet.cell(3, 1) is None
+    assert sheet.cell(3, 2) == "第三行"
+    assert not sheet.hidden
+    assert book.sheet("备注").hidden and book.sheet("备注").cell(1, 1) == "隐藏"
+    assert book.meta == {"template_version": "1.0", "unit": "任城区"}
+    assert book.format == "xlsx" and book.date1904 is False
+    assert pickle.loads(pickle.dumps(book)) == book
+
+
+def test_date1904(tmp_path):
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(path, {"date_1904": True})
+    wb.add_worksheet().write_datetime(
+        "A1", datetime(2025, 1, 2), wb.add_format({"num_format": "yyyy-mm-dd"})
+    )
+    wb.close()
+    book = read_workbook(path)
+    assert book.date1904 is True
+    assert book.sheet("Sheet1").cell(1, 1) in (date(2025, 1, 2), datetime(2025, 1, 2))
+    assert read_workbook(REAL / "rxl__dates-1904.xls").date1904 is True
+    assert read_workbook(REAL / "sjs__biff5_sushi.xls").date1904 is False
+
+
+def test_hidden_and_very_hidden_sheets():
+    book = read_workbook(REAL / "sjs__sheet_visibility_strict.xlsx")
+    assert {n: s.hidden for n, s in book.sheets.items()} == {
+        "Visible": False,
+        "Hidden": True,
+        "VeryHidden": True,
+    }
+
+
+# ---------------------------------------------------------------- guards
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_far_out_reference_is_refused_before_calamine(tmp_path, ledger):
+    corner = rewrite(ledger, tmp_path / "corner.xlsx", SHEET, add_cell("XFD1048576"))
+    assert code_of(corner) == "file.too-large"
+    beyond = rewrite(ledger, tmp_path / "beyond.xlsx", SHEET, add_cell("A2000000"))
+    assert code_of(beyond) == "file.hostile"
+    wide = rewrite(ledger, tmp_path / "wide.xlsx", SHEET, add_cell("IV5"))
+    assert code_of(wide) == "file.too-large"
+
+
+def test_empty_styled_far_cell_is_not_a_false_alarm(tmp_path, ledger):
+    # Excel keeps formatted empty cells; calamine ignores them, so must the guard
+    styled = rewrite(
+        ledger,
+        tmp_path / "styled.xlsx",
+        SHEET,
+        lambda x: x.replace(
+            "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
+        ),
+    )
+    assert read_workbook(styled).sheet("表一").cell(3, 2) == "第三行"
+
+
+def test_duplicate_entries_bomb_entities_and_entry_count(tmp_path, ledger):
+    dup = shutil.copy(ledger, tmp_path / "dup.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate it is told to write
+        with zipfile.ZipFile(dup, "a") as z:
+            z.writestr(SHEET, "<worksheet/>")
+    assert code_of(dup) == "file.hostile"
+
+    bomb = shutil.copy(ledger, tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/padding.xml", b" " * (11 * 1024 * 1024))
+    assert code_of(bomb) == "file.hostile"
+
+    entity = rewrite(
+        ledger,
+        tmp_path / "dtd.xlsx",
+        "xl/sharedStrings.xml",
+        lambda x: x.replace("?>", '?><!DOCTYPE sst [<!ENTITY a "aaaa">]>', 1),
+    )
+    assert code_of(entity) == "file.hostile"
+
+    many = shutil.copy(ledger, tmp_path / "many.xlsx")
+    with zipfile.ZipFile(many, "a", zipfile.ZIP_STORED) as z:
+        for i in range(10_001):
+            z.writestr(f"x/{i}", b"")
+    assert code_of(many) == "file.hostile"
+
+
+def test_check_zip_direct_and_ods_repeats(ledger):
+    assert check_zip(ledger) == {"date1904": False}
+    assert code_of(REAL / "cal__issue_594_dos.ods") == "file.hostile"
+    # ODS writes empty rows as huge repeat counts: normal, not a hostile file
+    assert len(read_workbook(REAL / "cal__number_rows_repeated.ods").sheets) == 3
+
+
+def test_size_limit(ledger):
+    assert code_of(ledger, max_bytes=100) == "file.too-large"
+
+
+def test_panic_is_a_finding():
+    # calamine raises pyo3 PanicException (a BaseException) on this fuzzed .xls
+    code = code_of(REAL / "poi__clusterfuzz-testcase-minimized-POIHSSFFuzzer-5816431116615680.xls")
+    assert code == "file.unreadable"
+
+
+# ---------------------------------------------------------------- isolation
+
+
+def test_read_failure_pickles_and_renders():
+    failure = ReadFailure("file.corrupt", {"name": "a.xlsx"}, detail="缺少部件")
+    again = pickle.loads(pickle.dumps(failure))
+    assert (again.code, again.params) == ("file.corrupt", {"name": "a.xlsx", "detail": "缺少部件"})
+    assert "a.xlsx" in again.finding().message
+
+
+def test_crashing_child_is_one_failure_and_the_batch_goes_on(ledger):
+    corner = HOSTILE / "corner_cells_A1_XFD1048576.xlsx"
+    with IsolatedReader(jobs=1, timeout=20, guard=False) as reader:
+        results = list(reader.map([corner, ledger, corner, ledger]))
+        assert [r.code if isinstance(r, ReadFailure) else "ok" for _, r in results] == [
+            "file.crashed-reader",
+            "ok",
+            "file.crashed-reader",
+            "ok",
+        ]
+        assert results[1][1] == read_workbook(ledger)
+        assert reader.started == 3  # one worker per crash, reused for the good files
+        make(results[0][1].code, **results[0][1].params)
+    # with the guards on, calamine never sees it
+    with pytest.raises(ReadFailure) as caught:
+        read_isolated(corner)
+    assert caught.value.code == "file.too-large"
+
+
+def test_timeout_kills_the_worker(ledger):
+    slow = HOSTILE / "bomb_cells_20M.xlsx"  # ~12 s in calamine without the guards
+    with IsolatedReader(jobs=2, timeout=1.0, guard=False) as reader:
+        results = dict(reader.map([slow, ledger]))
+    assert results[slow].code == "file.timeout"
+    assert results[slow].params["seconds"] == "1"
+    assert results[ledger].sheet("表一").cell(3, 2) == "第三行"
+
+
+def test_parallel_map_keeps_input_order(ledger, tmp_path):
+    paths = []
+    for i in range(6):
+        path = tmp_path / f"book{i}.xlsx"
+        wb = xlsxwriter.Workbook(path)
+        wb.add_worksheet(f"S{i}").write_number("A1", i)
+        wb.close()
+        paths.append(path)
+    with IsolatedReader(jobs=3) as reader:
+        out = list(reader.map(paths))
+    assert [p for p, _ in out] == paths
+    assert [next(iter(b.sheets.values())).cell(1, 1) for _, b in out] == list(range(6))
