@@ -22,22 +22,24 @@ from schemas.sheets import (
 UNIT = "任城区"
 PERIOD = "2021Y"
 # Every role a city 责任单位 can ask of a county, so no task misses one (unit.role-missing).
-COUNTY_UNITS = "、".join(
-    [
-        "任城区发展和改革局",
-        "国网济宁市任城区供电公司",
-        "任城区行政审批服务局",
-        "任城区自然资源和规划局",
-        "任城区综合行政执法局",
-        "任城区住房和城乡建设局",
-        "济宁市公安局任城分局",
-        "任城区交通运输局",
-        "任城区大数据中心",
-        "任城区财政局",
-        "任城区园林绿化服务中心",
-        "任城区人民政府",
-    ]
+OFFICES = (
+    "{u}发展和改革局",
+    "国网{u}供电公司",
+    "{u}行政审批服务局",
+    "{u}自然资源和规划局",
+    "{u}城市管理局",
+    "{u}住房和城乡建设局",
+    "{u}公安局",
+    "{u}交通运输局",
+    "{u}大数据中心",
+    "{u}财政局",
+    "{u}园林绿化服务中心",
+    "{u}人民政府",
 )
+
+
+def county_units(unit: str) -> str:
+    return "、".join(o.format(u=unit) for o in OFFICES)
 
 
 def col(layout, key: str) -> int:
@@ -49,10 +51,10 @@ def cover_row(item: str) -> int:
     return FIRST_DATA_ROW + COVER_ITEMS.index(item)
 
 
-def _task_values(task, period) -> dict[str, object]:
+def _task_values(task, period, unit: str) -> dict[str, object]:
     deadline = parse_deadline(task.due, year=period.year)
     values: dict[str, object] = {
-        "county_units": COUNTY_UNITS,
+        "county_units": county_units(unit),
         "county_due": task.due,
         "progress": f"第{task.id}项已按计划推进，累计完成相关工作{int(task.id) * 3}项，成效明显。",
         "owner": "王强",
@@ -69,7 +71,7 @@ def _task_values(task, period) -> dict[str, object]:
     return values
 
 
-def fill_clean(path: Path, period_code: str = PERIOD) -> None:
+def fill_clean(path: Path, unit: str = UNIT, period_code: str = PERIOD) -> None:
     """Fill every county cell of the blank ledger at `path` so that it validates clean."""
     from openpyxl import load_workbook
 
@@ -85,7 +87,7 @@ def fill_clean(path: Path, period_code: str = PERIOD) -> None:
         cover.cell(cover_row(item), col(COVER, "value"), value)
     tasks = book[TASKS.name]
     for i, task in enumerate(ref.tasks):
-        for key, value in _task_values(task, period).items():
+        for key, value in _task_values(task, period, unit).items():
             tasks.cell(FIRST_DATA_ROW + i, col(TASKS, key), value)
     conn = book[CONNECTION.name]
     for i, ctype in enumerate(ref.customer_types):
@@ -135,7 +137,7 @@ def make_return(
 
     folder.mkdir(parents=True, exist_ok=True)
     path = write_ledger(unit, load().period(period_code), folder)
-    fill_clean(path, period_code)
+    fill_clean(path, unit, period_code)
     if edits:
         book = load_workbook(path)
         for (sheet, cell), value in edits.items():
