@@ -134,15 +134,22 @@ def timed(function, *, runs: int, warmup: int = 1) -> list[float]:
 # --- the returns ---------------------------------------------------------------------------
 
 
-def build_corpus(folder: Path, count: int) -> list[Path]:
-    """count sample returns of PERIOD in folder, generated from the template by addin.samples."""
+def originals(folder: Path) -> list[Path]:
+    """The 14 units' sample returns of PERIOD (with the usual mistakes), from the template."""
     from addin import samples
 
-    return samples.make_copies(folder, PERIOD, count)
+    return samples.make_returns(folder, PERIOD)
+
+
+def build_corpus(source: list[Path], folder: Path, count: int) -> list[Path]:
+    """count returns in folder: copies of the samples in turn, each under its own name."""
+    from addin import samples
+
+    return samples.copy_returns(source, folder, count)
 
 
 def one_return(folder: Path) -> Path:
-    """A single filled return to time on its own: the samples' first clean one."""
+    """A single clean filled return to time on its own."""
     from addin import samples
 
     return samples.make_one(folder, PERIOD)
@@ -202,12 +209,12 @@ def measure(sizes: list[int], runs: int, work: Path) -> dict:
 
     # 3. consolidate N returns, --jobs 1 and 2
     results["batch"] = {}
+    start = time.perf_counter()
+    source = originals(work / "samples")
+    print(f"从模板生成 {len(source)} 份示例台账：{time.perf_counter() - start:.1f} s", flush=True)
     for size in sizes:
         folder = work / f"n{size}"
-        start = time.perf_counter()
-        files = build_corpus(folder, size)
-        made = time.perf_counter() - start
-        print(f"生成 {len(files)} 份台账：{made:.1f} s", flush=True)
+        files = build_corpus(source, folder, size)
         for jobs in (1, 2):
             out = work / f"out-{size}-{jobs}"
             out.mkdir()
