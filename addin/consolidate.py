@@ -228,6 +228,7 @@ def consolidate(
                 row=entry.row,
                 column="进展情况",
                 task=entry.id,
+                task_id=entry.id,
                 value=entry.progress,
                 other="、".join(o.unit for o in others),
                 other_file="、".join(o.source.name for o in others),

@@ -1,0 +1,157 @@
+"""Choosing one return per unit, 报送状态, and the cross-file submission.* findings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from addin.consolidate import consolidate
+from schemas.reference import load
+from tests.handmade import city_due, ret, task
+
+PERIOD = load().period("2021Y")
+AT = datetime(2022, 1, 10, 9, 0)
+COPY = "已完成全区低压小微企业三零服务全覆盖，累计接电一千二百户，平均一点五个工作日"
+
+
+def run(returns, **kw):
+    return consolidate(returns, PERIOD, validated_at=AT, city_due=city_due, **kw)
+
+
+def unit(summary, name):
+    return next(u for u in summary.units if u.unit == name)
+
+
+def codes(summary, file=None):
+    return [
+        (fr.file, fr.finding.code) for fr in summary.findings if file is None or fr.file == file
+    ]
+
+
+def test_every_unit_appears_once_missing_ones_as_未报():
+    s = run([ret("任城区")])
+    assert [u.unit for u in s.units] == list(load().unit_names)
+    assert unit(s, "任城区").status == "已报"
+    assert unit(s, "兖州区").status == "未报" and unit(s, "兖州区").ret is None
+    missing = [fr for fr in s.findings if fr.finding.code == "submission.missing"]
+    assert len(missing) == 13 and all(fr.file == "" for fr in missing)
+    assert s.all_ok  # missing returns are warnings
+
+
+def test_newest_return_by_filed_date_then_mtime_then_name():
+    older = ret("任城区", name="a.xlsx", filed=date(2022, 1, 3), mtime=9.0)
+    newer = ret("任城区", name="b.xlsx", filed=date(2022, 1, 4), mtime=1.0)
+    s = run([newer, older])
+    assert unit(s, "任城区").file == "b.xlsx"
+    assert unit(s, "任城区").older == ("a.xlsx",)
+    dup = [fr for fr in s.findings if fr.finding.code == "submission.duplicate-return"]
+    assert [fr.file for fr in dup] == ["a.xlsx"]
+    assert "a.xlsx" in dup[0].finding.message and "b.xlsx" in dup[0].finding.message
+    same_day = run(
+        [ret("任城区", name="x.xlsx", mtime=5.0), ret("任城区", name="y.xlsx", mtime=2.0)]
+    )
+    assert unit(same_day, "任城区").file == "x.xlsx"
+    tie = run([ret("任城区", name="x.xlsx"), ret("任城区", name="y.xlsx")])
+    assert unit(tie, "任城区").file == "y.xlsx"
+    uses = {src.ret.source.name: src.use for src in s.sources}
+    assert uses == {"b.xlsx": "采用", "a.xlsx": "未采用（有较新版本）"}
+
+
+def test_late_return_is_迟报_and_counted():
+    s = run([ret("任城区", filed=date(2022, 1, 6))])
+    row = unit(s, "任城区")
+    assert row.status == "迟报" and row.included
+    assert ("任城区-2021Y.xlsx", "submission.late") in codes(s)
+    on_due_day = run([ret("任城区", filed=PERIOD.due)])
+    assert unit(on_due_day, "任城区").status == "已报"
+
+
+def test_return_with_errors_is_退回_and_left_out_unless_include_invalid():
+    good = ret("任城区", tasks=[task("1", "已完成", done=date(2021, 5, 1))])
+    bad = ret("兖州区", tasks=[task("1", "序时推进")], errors=1)
+    s = run([good, bad])
+    assert unit(s, "兖州区").status == "退回" and not unit(s, "兖州区").included
+    assert unit(s, "兖州区").figures.overdue == 1  # still listed with its figures
+    assert s.city.completion_rate == 1.0 and s.city.overdue == 0
+    assert not s.all_ok
+    both = run([good, bad], include_invalid=True)
+    assert both.city.completion_rate == 0.5 and both.city.overdue == 1
+    assert unit(both, "兖州区").status == "退回"
+
+
+def test_other_period_and_unknown_unit_are_not_counted():
+    s = run([ret("任城区", period="2021H1", name="h1.xlsx"), ret(None, name="who.xlsx")])
+    assert unit(s, "任城区").status == "未报"
+    assert ("h1.xlsx", "submission.other-period") in codes(s)
+    assert ("who.xlsx", "submission.unknown-unit") in codes(s)
+    assert {src.use for src in s.sources} == {"未计入"}
+
+
+def test_copied_progress_is_a_warning_on_both_returns():
+    a = ret("任城区", tasks=[task("12", "已完成", progress=COPY)])
+    b = ret("兖州区", tasks=[task("12", "已完成", progress=" " + COPY.replace("，", ","))])
+    c = ret("曲阜市", tasks=[task("13", "已完成", progress=COPY)])  # another task: fine
+    s = run([a, b, c])
+    copied = [fr for fr in s.findings if fr.finding.code == "submission.copied-text"]
+    assert sorted(fr.unit for fr in copied) == ["任城区", "兖州区"]
+    first = next(fr.finding for fr in copied if fr.unit == "任城区")
+    assert first.severity == "warning" and first.task == "12"
+    assert first.cell == "J14" and "兖州区" in first.message
+    assert unit(s, "任城区").status == "已报"  # a warning does not send it back
+
+
+def test_short_or_same_unit_text_is_not_copied_text():
+    short = "已完成，持续巩固提升。"
+    s = run(
+        [
+            ret("任城区", tasks=[task("12", "已完成", progress=short)]),
+            ret("兖州区", tasks=[task("12", "已完成", progress=short)]),
+        ]
+    )
+    assert not [fr for fr in s.findings if fr.finding.code == "submission.copied-text"]
+    twice = run(
+        [
+            ret("任城区", name="a.xlsx", tasks=[task("12", progress=COPY)]),
+            ret("任城区", name="b.xlsx", tasks=[task("12", progress=COPY)]),
+        ]
+    )
+    assert not [fr for fr in twice.findings if fr.finding.code == "submission.copied-text"]
+
+
+def test_local_tasks_are_listed_apart_and_not_in_the_rates():
+    s = run([ret("任城区", tasks=[task("1", "已完成"), task("L1", "未启动", text="本区自加任务")])])
+    assert [(u, t.id) for u, t in s.local_tasks] == [("任城区", "L1")]
+    assert unit(s, "任城区").figures.applicable == 1
+
+
+def test_lag_list_sorted_overdue_first():
+    s = run(
+        [
+            ret("任城区", tasks=[task("2", "进度滞后"), task("1", "序时推进")]),
+            ret("兖州区", tasks=[task("1", "未启动")]),
+        ]
+    )
+    assert [(i.unit, i.task, i.overdue) for i in s.lag_items] == [
+        ("任城区", "1", True),
+        ("兖州区", "1", True),
+        ("任城区", "2", False),
+    ]
+
+
+def test_same_returns_in_any_order_give_the_same_summary():
+    rs = [ret("任城区"), ret("兖州区", filed=date(2022, 1, 9)), ret("任城区", name="z.xlsx")]
+    assert run(rs) == run(list(reversed(rs)))
+
+
+def test_overview_text_counts_states():
+    s = run([ret("任城区"), ret("兖州区", errors=2)])
+    text = s.overview_text()
+    assert "已报 1" in text and "退回 1" in text and "未报 12" in text
+    assert "错误 2 条" in text
+
+
+@pytest.mark.parametrize("status", ["已报", "迟报", "退回", "未报"])
+def test_status_count(status):
+    s = run([ret("任城区"), ret("兖州区", filed=date(2022, 2, 1)), ret("曲阜市", errors=1)])
+    assert s.status_count(status) == {"已报": 1, "迟报": 1, "退回": 1, "未报": 11}[status]
