@@ -475,10 +475,38 @@ def _check_extent(path, part: str, rows: int, cols: int, cells: int | None = Non
         )
 
 
+_PFX = rb"<(?:[A-Za-z_][\w.\-]*:)?"
+_ANY_CELL = re.compile(_PFX + rb"c[\s/>]")
+_REF = rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,4})\$?(\d{1,11})["']"""
+_VALUE_CELL = re.compile(_PFX + rb"c(?=\s)[^>]*?" + _REF + rb"[^>]*(?<!/)>")
+_EMPTY_CELL = re.compile(_PFX + rb"c(?=\s)[^>]*?" + _REF + rb"[^>]*/>")
+_DIMENSION = re.compile(
+    _PFX + rb"dimension\s[^>]*?ref\s*=\s*[\"'][^\"']*?\$?([A-Za-z]{1,4})\$?(\d{1,11})[\"']"
+)
+FAST_SCAN_MAX = 16 * MB
+
+
 def _scan_sheet(z, info, path) -> None:
-    """Stream the sheet XML and find the farthest cell that holds something, as calamine will
-    place it (a cell or row without r= follows the previous one)."""
-    more = _chunks(z, info, path)
+    """Find the farthest cell that holds something, as calamine will place it. Usually every
+    cell carries its reference (r="B7") and a few C-speed regex passes suffice; otherwise the
+    sheet is walked tag by tag (a cell or row without r= follows the previous one)."""
+    if info.file_size <= FAST_SCAN_MAX:
+        data = b"".join(_chunks(z, info, path))
+        _check_prolog(data, iter(()), info, path)
+        refs = _VALUE_CELL.findall(data)
+        if len(_ANY_CELL.findall(data)) == len(refs) + len(_EMPTY_CELL.findall(data)):
+            dim = _DIMENSION.search(data)
+            if dim:  # a declared range is only a claim; refuse only the impossible
+                r, c = int(dim.group(2)), _col_number(dim.group(1))
+                if r > EXCEL_ROWS or c > EXCEL_COLS:
+                    _check_extent(path, info.filename, r, c)
+            rows = max((int(r) for r in {r for _, r in refs}), default=0)
+            cols = max((_col_number(c) for c in {c for c, _ in refs}), default=0)
+            _check_extent(path, info.filename, rows, cols)
+            return
+        more = iter((data,))
+    else:
+        more = _chunks(z, info, path)
     first = next(more, b"")
     _check_prolog(first, iter(()), info, path)
     row = col = max_row = max_col = 0
