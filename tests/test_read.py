@@ -279,3 +279,22 @@ def test_parallel_map_keeps_input_order(ledger, tmp_path):
         out = list(reader.map(paths))
     assert [p for p, _ in out] == paths
     assert [next(iter(b.sheets.values())).cell(1, 1) for _, b in out] == list(range(6))
+
+
+def test_cells_without_references_are_counted_in_order(tmp_path, ledger):
+    # no r= attributes: calamine places each cell after the previous one, so must the guard
+    row = "<row>" + "<c><v>1</v></c>" * 250 + "</row>"
+    wide = rewrite(
+        ledger,
+        tmp_path / "noref.xlsx",
+        SHEET,
+        lambda x: x.replace("</sheetData>", row + "</sheetData>"),
+    )
+    assert code_of(wide) == "file.too-large"
+    narrow = rewrite(
+        ledger,
+        tmp_path / "noref_ok.xlsx",
+        SHEET,
+        lambda x: x.replace("</sheetData>", "<row>" + "<c><v>7</v></c>" * 3 + "</row></sheetData>"),
+    )
+    assert read_workbook(narrow).sheet("表一").cell(4, 3) == 7
