@@ -1,0 +1,113 @@
+"""JSON, HTML and Markdown renderings of one Summary."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+
+import pytest
+
+from addin import report
+from addin.consolidate import consolidate
+from schemas.reference import load
+from tests.handmade import city_due, conn, rel, ret, task
+
+PERIOD = load().period("2021Y")
+
+
+@pytest.fixture(scope="module")
+def summary():
+    a = ret(
+        "任城区",
+        tasks=[
+            task("1", "已完成", done=date(2021, 5, 1)),
+            task("2", "进度滞后", problems="<script>alert(1)</script>"),
+            task("3", "不适用"),
+        ],
+        connection=[conn("低压居民和小微企业用户", 3, {"受理并答复供电方案": 2, "验收送电": 2}, 4)],
+        reliability=[rel("市区", 3, 4, 3, 5)],
+    )
+    b = ret("兖州区", tasks=[task("1", "序时推进")], filed=date(2022, 1, 7))
+    c = ret("曲阜市", errors=1)
+    return consolidate([a, b, c], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+
+
+def test_json_has_the_spec_keys_rounded_and_sorted(summary):
+    text = report.to_json(summary)
+    data = json.loads(text)
+    assert data["period"] == "2021Y"
+    assert {"units", "connection_time", "reliability", "findings"} <= set(data)
+    units = {u["unit"]: u for u in data["units"]}
+    assert len(units) == 14
+    rencheng = units["任城区"]
+    for key in (
+        "status",
+        "file",
+        "errors",
+        "warnings",
+        "completion_rate",
+        "due_completion_rate",
+        "overdue",
+        "lagging",
+    ):
+        assert key in rencheng
+    assert rencheng["completion_rate"] == 0.5  # 1 of 2 applicable
+    assert units["兖州区"]["status"] == "迟报" and units["兖州区"]["overdue"] == 1
+    assert units["曲阜市"]["status"] == "退回" and units["泗水县"]["status"] == "未报"
+    low = data["connection_time"][0]
+    assert low["type"] == "低压居民和小微企业用户"
+    assert low["average_days"] == 1.3333 and low["limit_days"] == 2  # 4 ÷ 3, four places
+    assert low["on_time_rate"] == 1.0 and low["units"][0]["unit"] == "任城区"
+    assert data["reliability"][0]["average_hours"] == 1.3333
+    assert data["reliability"][0]["met"] is True
+    assert all(f["code"] and f["severity"] for f in data["findings"])
+    assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    assert "任城区" in text  # ensure_ascii=False
+
+
+def test_every_float_has_at_most_four_places(summary):
+    def walk(value):
+        if isinstance(value, float):
+            assert round(value, 4) == value
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(json.loads(report.to_json(summary)))
+
+
+def test_html_is_self_contained_and_escapes_county_text(summary):
+    html = report.to_html(summary)
+    assert html.lstrip().startswith("<!DOCTYPE html>")
+    assert html.count("<svg") == 2
+    assert not re.search(r"""(src|href)=["']?https?:""", html)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "任城区" in html and "逾期" in html and "1.59" in html
+
+
+def test_markdown_drafts_name_lagging_and_missing_units(summary):
+    md = report.to_markdown(summary)
+    assert md.startswith("# 济宁市全面提升“获得电力”服务水平工作总结")
+    assert "关于2021年度“获得电力”任务台账报送及推进情况的通报" in md
+    assert "**兖州区**：逾期 1 项" in md and "**任城区**：逾期 0 项、滞后 1 项" in md
+    assert "迟报（1 个）：兖州区" in md
+    assert "退回修改（1 个）：曲阜市（错误 1 处）" in md
+    assert "泗水县" in md
+    assert "完成率 50.0%" in md  # 任城区 1/2; 兖州区 0/68 … city-wide figure below
+    city = summary.city
+    assert f"全市完成率 {city.completion_rate * 100:.1f}%" in md
+
+
+def test_writers_are_atomic_and_utf8(summary, tmp_path):
+    for write, name in (
+        (report.write_json, "s.json"),
+        (report.write_html, "r.html"),
+        (report.write_markdown, "r.md"),
+    ):
+        path = write(summary, tmp_path / name)
+        assert path.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.md", "s.json"]

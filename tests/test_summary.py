@@ -1,0 +1,195 @@
+"""The summary workbook: sheets, values as values, text as text, atomic writes, determinism."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from addin.consolidate import consolidate
+from addin.errors import OutputError
+from addin.summary import SHEETS, write_summary
+from schemas.reference import load
+from tests.handmade import city_due, conn, rel, ret, task
+
+PERIOD = load().period("2021Y")
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","点我")',
+    "@SUM(A1:A2)",
+    "+1+1",
+    "-2+3",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def summary():
+    tasks = [
+        task("1", "已完成", done=date(2021, 5, 1)),
+        task("2", "进度滞后", progress=HOSTILE[0], problems=HOSTILE[1], plan=HOSTILE[2]),
+        task("3", "序时推进"),
+        task("L1", "序时推进", text=HOSTILE[3], progress=HOSTILE[4]),
+    ]
+    a = ret(
+        "任城区",
+        name="=evil.xlsx",
+        tasks=tasks,
+        connection=[
+            conn(
+                "低压居民和小微企业用户",
+                100,
+                {"受理并答复供电方案": 80, "验收送电": 90},
+                170,
+                note=HOSTILE[3],
+            )
+        ],
+        reliability=[rel("市区", 1000, 1500, 1000, 2000)],
+        sanling={"线上办电户数": 50, "低压居民报装户数": 100},
+    )
+    b = ret("兖州区", filed=date(2022, 1, 8))
+    return consolidate([a, b], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+
+
+@pytest.fixture(scope="module")
+def book_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("summary") / "汇总.xlsx"
+    write_summary(summary(), path)
+    return path
+
+
+def cells(path):
+    book = openpyxl.load_workbook(path)
+    return {
+        ws.title: [
+            [(c.value, c.data_type, c.number_format, c.fill.fgColor.rgb) for c in row]
+            for row in ws.iter_rows()
+        ]
+        for ws in book.worksheets
+    }
+
+
+def test_sheets_in_the_contract_order(book_path):
+    assert openpyxl.load_workbook(book_path).sheetnames == list(SHEETS)
+
+
+def test_overview_rows_values_and_fills(book_path):
+    ws = openpyxl.load_workbook(book_path)["总览"]
+    header = [c.value for c in ws[2]]
+    assert header[:3] == ["报送单位", "报送状态", "文件"]
+    rows = {ws.cell(r, 1).value: r for r in range(3, 3 + 15)}
+    r = rows["任城区"]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    assert ws.cell(r, col["报送状态"]).value == "已报"
+    # tasks 1 done, 2 behind, 3 under way → 1/3; task 1 due 2021-06-30 and done → 1/1
+    assert ws.cell(r, col["完成率"]).value == pytest.approx(1 / 3)
+    assert ws.cell(r, col["完成率"]).number_format == "0.0%"
+    assert ws.cell(r, col["到期完成率"]).value == 1.0
+    assert ws.cell(r, col["滞后"]).value == 1
+    assert ws.cell(r, col["红绿灯"]).value == "黄"
+    assert ws.cell(r, col["红绿灯"]).fill.fgColor.rgb.endswith("FFEB9C")
+    y = rows["兖州区"]
+    assert ws.cell(y, col["报送状态"]).value == "迟报"
+    assert ws.cell(y, col["逾期"]).value == 1  # task 1 due, 序时推进
+    assert ws.cell(y, col["红绿灯"]).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(rows["泗水县"], col["报送状态"]).value == "未报"
+    assert ws.cell(rows["全市合计"], col["逾期"]).value == 1
+    assert ws.freeze_panes == "B3"
+    assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
+
+
+def test_text_from_returns_is_never_a_formula(book_path):
+    seen = set()
+    for sheet in cells(book_path).values():
+        for row in sheet:
+            for value, dtype, _, _ in row:
+                assert dtype != "f", value
+                if value in HOSTILE or value == "=evil.xlsx":
+                    assert dtype == "s"
+                    seen.add(value)
+    assert set(HOSTILE) | {"=evil.xlsx"} <= seen
+    with zipfile.ZipFile(book_path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
+
+
+def test_two_native_charts(book_path):
+    with zipfile.ZipFile(book_path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 2
+
+
+def test_matrix_has_a_cell_per_task_and_unit(book_path):
+    ws = openpyxl.load_workbook(book_path)["任务矩阵"]
+    assert ws.cell(2, 5).value == "任城区" and ws.cell(2, 4 + 14).value.startswith(
+        "济宁经济技术开发区"
+    )
+    assert ws.cell(3, 1).value == 1 and ws.cell(3 + 67, 1).value == 68
+    assert ws.cell(3, 5).value == "已完成" and ws.cell(3, 5).fill.fgColor.rgb.endswith("C6EFCE")
+    assert ws.cell(4, 5).value == "进度滞后" and ws.cell(4, 5).fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws.cell(3, 6).value == "序时推进" and ws.cell(3, 6).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(3, 7).value == "未报"
+
+
+def test_same_summary_same_cells(tmp_path, book_path):
+    again = tmp_path / "again.xlsx"
+    write_summary(summary(), again)
+    assert cells(again) == cells(book_path)
+
+
+def test_target_that_is_a_folder_gives_output_error(tmp_path):
+    target = tmp_path / "汇总.xlsx"
+    target.mkdir()
+    with pytest.raises(OutputError) as err:
+        write_summary(summary(), target)
+    assert "无法写入" in err.value.message
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]  # no temp file left
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder_keeps_the_old_file(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "汇总.xlsx"
+    target.write_bytes(b"old summary")
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(OutputError) as err:
+            write_summary(summary(), target)
+        assert err.value.code == "output.locked" and "Excel" in err.value.message
+        assert target.read_bytes() == b"old summary"
+    finally:
+        folder.chmod(0o755)
+
+
+def test_file_held_open_keeps_the_old_file(tmp_path, monkeypatch):
+    """Excel on Windows holds the file: the rename fails with PermissionError."""
+    target = tmp_path / "汇总.xlsx"
+    target.write_bytes(b"old summary")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr("addin.summary.os.replace", locked)
+    with pytest.raises(OutputError) as err:
+        write_summary(summary(), target)
+    assert err.value.code == "output.locked" and "Excel" in err.value.message
+    assert target.read_bytes() == b"old summary"
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
+
+
+def test_missing_folder_is_an_output_error(tmp_path):
+    with pytest.raises(OutputError):
+        write_summary(summary(), tmp_path / "nowhere" / "汇总.xlsx")
+
+
+def test_findings_and_sources_sheets(book_path):
+    book = openpyxl.load_workbook(book_path)
+    findings = book["校验问题"]
+    codes = {findings.cell(r, 5).value for r in range(3, findings.max_row + 1)}
+    assert {"submission.late", "submission.missing"} <= codes
+    sources = book["来源"]
+    assert sources.cell(3, 8).value == "0" * 64
+    assert sources.cell(3, 9).value == datetime(2022, 1, 10, 9)
