@@ -281,7 +281,8 @@ def download_wheels(wheels: Path, python_versions: tuple[str, ...]) -> None:
 
 
 def build_own_wheel(wheels: Path) -> Path:
-    """taizhang's own wheel, built with this environment's setuptools (no network)."""
+    """taizhang's own wheel. pip builds it in an isolated environment, fetching the build
+    backend (setuptools, and wheel for older setuptools) from the registry like the rest."""
     for old in wheels.glob(f"{NAME}-*.whl"):
         old.unlink()
     subprocess.run(
@@ -292,7 +293,6 @@ def build_own_wheel(wheels: Path) -> Path:
             "wheel",
             "--quiet",
             "--no-deps",
-            "--no-build-isolation",
             "-w",
             str(wheels),
             str(ROOT),
