@@ -12,7 +12,7 @@ from addin import cells
 from addin.findings import Finding, make
 from addin.frames import Table
 from schemas.models import valid_phone
-from schemas.reference import Period, Reference, Unit
+from schemas.reference import Period, Reference, Unit, load
 from schemas.sheets import COVER, COVER_ITEMS, KNOWN_TEMPLATE_VERSIONS
 
 
@@ -27,8 +27,9 @@ class Cover:
 
 
 @cache
-def _period_labels(ref: Reference) -> dict[str, str]:
+def _period_labels() -> dict[str, str]:
     """Every period's label (2021年度, 2022年上半年, …) → its code, compacted."""
+    ref = load()
     rules = ref.periods
     codes = [s["code"] for s in rules.get("special", [])]
     for year in range(rules["first_year"], rules["last_year"] + 1):
@@ -47,8 +48,8 @@ def period_from_text(ref: Reference, value: object) -> Period | None:
     if not text:
         return None
     found = ref.period(text)
-    if found is None and text in _period_labels(ref):
-        found = ref.period(_period_labels(ref)[text])
+    if found is None and text in _period_labels():
+        found = ref.period(_period_labels()[text])
     return found
 
 

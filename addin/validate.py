@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from addin.check_cover import check_cover
+from addin.check_cover import Cover, check_cover
 from addin.check_indicators import CHECKS as INDICATOR_CHECKS
 from addin.check_task_rows import Context, check_rows
 from addin.check_tasks import check_ids
@@ -86,9 +86,13 @@ def validate_workbook(
         tables[layout.name] = table
         findings += found
 
-    cover = check_cover(
-        tables[COVER.name], ref, asked=period, today=today, date1904=wb.date1904, meta=wb.meta
-    )
+    try:
+        cover = check_cover(
+            tables[COVER.name], ref, asked=period, today=today, date1904=wb.date1904, meta=wb.meta
+        )
+    except Exception as exc:  # noqa: BLE001 — a rule's bug must not lose the return
+        cover = Cover(period=period)
+        findings.append(_internal(COVER.name, exc))
     findings += cover.findings
     ctx = Context(ref, cover.unit, cover.period, cover.filed, today, wb.date1904)
 

@@ -57,8 +57,17 @@ def valid_phone(value: object) -> bool:
 # ---------------------------------------------------------------- registered checks
 
 
+# name → the plain function, so addin.pandera_map can evaluate a clean sheet without
+# pandera's per-check bookkeeping (pandera still produces every failure table).
+CHECK_FUNCTIONS: dict[str, object] = {}
+
+
 def _register(**kw):
-    return extensions.register_check_method(statistics=[], **kw)
+    def decorate(fn):
+        CHECK_FUNCTIONS[fn.__name__] = fn
+        return extensions.register_check_method(statistics=[], **kw)(fn)
+
+    return decorate
 
 
 @_register(supported_types=pd.Series)

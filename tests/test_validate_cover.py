@@ -1,0 +1,161 @@
+"""封面 and file-level rules: one test per rule, a failing cell and a passing neighbour."""
+
+from datetime import date
+
+import pytest
+
+from addin.validate import validate_workbook
+from addin.workbook import Sheet, Workbook
+from tests import factory
+from tests.validate_helpers import cell, codes, found, run
+
+COVER = factory.COVER
+
+
+def at(wb, item):
+    return cell(wb, COVER, factory.label_row(wb, COVER, item), "内容")
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return factory.build()
+
+
+def test_clean_return_has_no_findings(wb):
+    result = run(wb)
+    assert result.findings == ()
+    assert (result.unit, result.period, result.filed) == ("任城区", "2021Y", date(2022, 1, 5))
+    assert len(result.tasks) == 68 and len(result.connection) == 6
+
+
+def test_clean_planning_return_has_no_findings():
+    assert run(factory.build(period_code="2021P")).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("item", "value", "code"),
+    [
+        ("报送单位", None, "cover.unit-missing"),
+        ("报送单位", "济南市", "cover.unit-unknown"),
+        ("报送期次", None, "cover.period-missing"),
+        ("报送期次", "2021Q3", "cover.period-unknown"),
+        ("填报人", " \u3000", "cover.filler-missing"),
+        ("联系电话", None, "cover.phone-missing"),
+        ("联系电话", "12345", "cover.phone-invalid"),
+        ("联系电话", "2905371234", "cover.phone-invalid"),
+        ("填报日期", None, "cover.date-missing"),
+        ("填报日期", "下周", "cover.date-invalid"),
+        ("填报日期", date(2022, 2, 1), "cover.date-future"),
+        ("审核人", None, "cover.reviewer-missing"),
+        ("模板版本", "9.9", "file.template-version-unknown"),
+    ],
+)
+def test_cover_rule(wb, item, value, code):
+    bad = factory.set_cover(wb, item, value)
+    assert found(bad) == {(code, "封面", at(wb, item))}
+
+
+def test_old_unit_name_is_a_warning_and_normalised(wb):
+    # 兖州市's return, units named for 兖州区 (so nothing else is foreign)
+    yz = factory.build("兖州区")
+    result = run(factory.set_cover(yz, "报送单位", "兖州市"))
+    assert {(f.code, f.severity) for f in result.findings} == {("cover.unit-old-name", "warning")}
+    assert result.unit == "兖州区"
+
+
+@pytest.mark.parametrize("alias", ["任城", " 任城区 "])
+def test_unit_aliases_pass(wb, alias):
+    assert codes(factory.set_cover(wb, "报送单位", alias)) == []
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13905371234",
+        "139 0537 1234",
+        "139-0537-1234",
+        "+86 139 0537 1234",
+        "0537-3991618",
+        "05373991618",
+        "(0537)3991618",
+        "（0537）3991618",
+        "0537-3991618-801",
+        "0537-3991618转801",
+        "0537-3991618、13905371234",
+    ],
+)
+def test_phone_forms_pass(wb, phone):
+    assert codes(factory.set_cover(wb, "联系电话", phone)) == []
+
+
+@pytest.mark.parametrize("filed", ["2022年1月5日", "2022.1.5", "2022/1/5", 44566])
+def test_filed_date_forms_pass(wb, filed):
+    assert codes(factory.set_cover(wb, "填报日期", filed)) == []
+
+
+def test_period_label_passes_and_asked_period(wb):
+    assert codes(factory.set_cover(wb, "报送期次", "2021年度")) == []
+    assert found(wb, period_code="2022H1") == {
+        ("cover.period-not-asked", "封面", at(wb, "报送期次"))
+    }
+    assert codes(wb, period_code="2021Y") == []
+
+
+def test_cover_item_row_missing(wb):
+    bad = factory.delete_row(wb, "封面", factory.label_row(wb, COVER, "填报人"))
+    assert codes(bad) == ["cover.item-missing"]
+
+
+def test_not_from_template_is_a_warning():
+    result = run(factory.build(meta=False))
+    assert [(f.code, f.severity, f.cell) for f in result.findings] == [
+        ("file.not-template", "warning", None)
+    ]
+
+
+def test_missing_sheet_one_finding_each(wb):
+    sheets = {k: v for k, v in wb.sheets.items() if k not in ("办电时限", "三零三省")}
+    bad = Workbook(sheets, wb.source, wb.format, wb.date1904, wb.meta)
+    assert found(bad) == {
+        ("file.sheet-missing", "办电时限", None),
+        ("file.sheet-missing", "三零三省", None),
+    }
+
+
+def test_header_renamed_names_the_cell(wb):
+    col = factory.column_of(factory.TASKS, "完成状态")
+    bad = factory.set_cell(wb, "任务台账", 2, col, "状态")
+    assert found(bad) == {
+        ("file.header-changed", "任务台账", cell(wb, factory.TASKS, 2, "完成状态"))
+    }
+
+
+def test_header_row_missing(wb):
+    rows = [list(r) for r in wb.sheets["供电可靠性"].rows]
+    rows[1] = [None] * len(rows[1])
+    sheets = dict(wb.sheets)
+    sheets["供电可靠性"] = Sheet("供电可靠性", tuple(tuple(r) for r in rows))
+    bad = Workbook(sheets, wb.source, wb.format, wb.date1904, wb.meta)
+    assert found(bad) == {("file.header-missing", "供电可靠性", None)}
+
+
+def test_reordered_and_extra_columns_pass(wb):
+    rows = [list(r) for r in wb.sheets["三零三省"].rows]
+    moved = [[r[1] if len(r) > 1 else None, r[0], *r[2:], "县里加的列"] for r in rows]
+    sheets = dict(wb.sheets)
+    sheets["三零三省"] = Sheet("三零三省", tuple(tuple(r) for r in moved))
+    assert codes(Workbook(sheets, wb.source, wb.format, wb.date1904, wb.meta)) == []
+
+
+def test_header_row_shifted_down_passes(wb):
+    rows = [list(r) for r in wb.sheets["供电可靠性"].rows]
+    sheets = dict(wb.sheets)
+    sheets["供电可靠性"] = Sheet("供电可靠性", tuple(tuple(r) for r in [rows[0], [], *rows[1:]]))
+    assert codes(Workbook(sheets, wb.source, wb.format, wb.date1904, wb.meta)) == []
+
+
+def test_date1904_workbook(wb):
+    shifted = Workbook(wb.sheets, wb.source, wb.format, True, wb.meta)
+    bad = factory.set_cover(shifted, "填报日期", 44566 - 1462)
+    assert codes(bad) == []
+    assert validate_workbook(bad, factory.SOURCE, today=factory.TODAY).filed == date(2022, 1, 5)
