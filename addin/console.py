@@ -106,7 +106,10 @@ def current_states(folder: Path, period) -> dict[str, tuple[str, str, int, int]]
     from addin.batch import find_returns, validate_paths
     from addin.consolidate import consolidate
 
-    paths = find_returns([folder])
+    try:
+        paths = find_returns([folder])
+    except UsageError:  # an empty folder at the start of the period: everyone is 未报
+        paths = []
     returns = validate_paths(paths, period=period) if paths else []
     return states_of(consolidate(returns, period))
 
