@@ -114,7 +114,7 @@ def _task_rows(unit: str, period: Period, rng: random.Random, mistakes: bool) ->
         elif city.due <= period.as_of:
             status = "已完成"
             done = min(city.due, period.as_of) - timedelta(days=rng.randint(3, 40))
-            if lag:
+            if lag and city.due < period.as_of:  # behind on a task already overdue
                 status, done, lag = "进度滞后", None, lag - 1
         else:
             status = "序时推进"
