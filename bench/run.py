@@ -167,10 +167,10 @@ def unzip_and_parse(path: Path) -> None:
 
 
 def warm_validate(path: Path):
-    """Read + validate in this process, as the batch does for each file (imports are warm)."""
-    from addin.batch import validate_paths
+    """Read (with its guards) + validate one file in this process; imports are warm."""
+    from addin.batch import validate_file
 
-    return validate_paths([path], period=None, jobs=1)
+    return validate_file(path)
 
 
 def median(values: list[float]) -> float:
