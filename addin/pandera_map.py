@@ -256,6 +256,11 @@ def run_model(
         rule = rule_for(check, key)
         row = int(case.index) if pd.notna(case.index) else None
         if rule is None or row is None or (rule.target is None and key is None):
+            # still shown; a row check pandera spread over the row's columns shown once
+            spread = case.schema_context != "Column" and row is not None
+            if spread and ("?" + check, row) in done:
+                continue
+            done.add(("?" + check, row))
             findings.append(_unmapped(table, check, key, row, case.failure_case))
             continue
         target = rule.target or key

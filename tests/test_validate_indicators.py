@@ -1,0 +1,185 @@
+"""办电时限, 供电可靠性, 三零三省: one test per rule, asserted as (code, sheet, cell)."""
+
+import pytest
+
+from tests import factory
+from tests.validate_helpers import cell, codes, found, run
+
+CONN, REL, SAN = factory.CONNECTION, factory.RELIABILITY, factory.SANLING
+LOW = "低压居民和小微企业用户"
+DUAL = "10千伏双电源用户"  # all four steps, limit 18; factory: 100 户, steps 60% of limits
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return factory.build()
+
+
+def at(wb, layout, label, header):
+    return cell(wb, layout, factory.label_row(wb, layout, label), header)
+
+
+def put(wb, layout, label, **values):
+    for header, value in values.items():
+        wb = factory.set_row_value(wb, layout, label, header, value)
+    return wb
+
+
+TOTAL, LONGEST, N, OVER = "合计累计（工作日）", "最长办理时长（工作日）", "接电户数", "超时限户数"
+STEP1 = factory.step_header("受理并答复供电方案")
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "code"),
+    [
+        (N, "十二", "indicator.not-number"),
+        (N, -1, "indicator.negative"),
+        (N, 10.5, "indicator.not-whole"),
+        (STEP1, -3, "indicator.negative"),
+        (N, None, "indicator.value-missing"),
+        (TOTAL, None, "indicator.value-missing"),
+    ],
+)
+def test_connection_cell_rules(wb, header, value, code):
+    assert found(put(wb, CONN, DUAL, **{header: value})) == {
+        (code, "办电时限", at(wb, CONN, DUAL, header))
+    }
+
+
+def test_text_numbers_pass(wb):
+    assert codes(put(wb, CONN, DUAL, **{N: " １００ "})) == []
+
+
+def test_abolished_step_filled(wb):
+    header = factory.step_header("设计审查")
+    assert found(put(wb, CONN, LOW, **{header: 5})) == {
+        ("indicator.abolished-step-filled", "办电时限", at(wb, CONN, LOW, header))
+    }
+
+
+def test_total_mismatch_with_tolerance(wb):
+    total = 100 * 18 * 0.6
+    assert codes(put(wb, CONN, DUAL, **{TOTAL: total + 0.4})) == []
+    assert found(put(wb, CONN, DUAL, **{TOTAL: total + 5})) == {
+        ("indicator.total-mismatch", "办电时限", at(wb, CONN, DUAL, TOTAL))
+    }
+
+
+def test_longest_against_average_and_total(wb):
+    assert found(put(wb, CONN, DUAL, **{LONGEST: 5})) == {  # average 10.8
+        ("indicator.longest-below-average", "办电时限", at(wb, CONN, DUAL, LONGEST))
+    }
+    assert found(
+        put(
+            wb,
+            CONN,
+            DUAL,
+            **{
+                N: 1,
+                TOTAL: 10.8,
+                LONGEST: 12,
+                **{
+                    factory.step_header(s): None
+                    for s in ("受理并答复供电方案", "设计审查", "中间检查", "验收送电")
+                },
+            },
+        )
+    ) >= {("indicator.longest-above-total", "办电时限", at(wb, CONN, DUAL, LONGEST))}
+
+
+def test_over_limit_rules(wb):
+    assert found(put(wb, CONN, DUAL, **{OVER: 101, "说明": "个别用户"})) == {
+        ("indicator.over-limit-exceeds", "办电时限", at(wb, CONN, DUAL, OVER))
+    }
+    assert found(put(wb, CONN, DUAL, **{LONGEST: 25})) == {
+        ("indicator.over-limit-uncounted", "办电时限", at(wb, CONN, DUAL, OVER))
+    }
+    result = run(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2}))
+    assert [(f.code, f.severity, f.cell) for f in result.findings] == [
+        ("indicator.over-limit-unexplained", "warning", at(wb, CONN, DUAL, "说明"))
+    ]
+    assert codes(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "用户自身原因延期"})) == []
+
+
+def test_sums_without_connections(wb):
+    assert found(put(wb, CONN, DUAL, **{N: 0})) == {
+        ("indicator.sums-without-connections", "办电时限", at(wb, CONN, DUAL, N))
+    }
+
+
+def test_whole_sheet_empty_is_one_warning(wb):
+    bad = wb
+    for ct in factory.build().sheets["办电时限"].rows[2:]:
+        bad = put(bad, CONN, ct[0], **{h: None for h in CONN.headers[2:]})
+    result = run(bad)
+    assert [(f.code, f.severity, f.sheet) for f in result.findings] == [
+        ("indicator.sheet-empty", "warning", "办电时限")
+    ]
+
+
+def test_row_missing_and_unknown(wb):
+    bad = factory.delete_row(wb, "供电可靠性", factory.label_row(wb, REL, "城镇"))
+    assert codes(bad) == ["indicator.row-missing"]
+    bad = factory.set_cell(wb, "三零三省", 13, 1, "自定义指标")
+    assert codes(bad) == ["indicator.row-unknown"]
+
+
+# ------------------------------------------------------------------ 供电可靠性
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "code"),
+    [
+        ("用户数", 0, "indicator.not-positive"),
+        ("用户数", 100.5, "indicator.not-whole"),
+        ("停电时户数", -1, "indicator.negative"),
+        ("停电户次", 3.5, "indicator.not-whole"),
+    ],
+)
+def test_reliability_cell_rules(wb, header, value, code):
+    assert found(put(wb, REL, "市区", **{header: value})) == {
+        (code, "供电可靠性", at(wb, REL, "市区", header))
+    }
+
+
+def test_outage_over_a_year_is_impossible(wb):
+    assert found(put(wb, REL, "农村", 停电时户数=350000 * 9000)) == {
+        ("indicator.outage-impossible", "供电可靠性", at(wb, REL, "农村", "停电时户数"))
+    }
+
+
+def test_target_missed_needs_a_note(wb):
+    missed = put(wb, REL, "市区", 停电时户数=350000 * 2)  # 2 h > 1.59 and not 8% below last year
+    result = run(missed)
+    assert [(f.code, f.severity, f.cell) for f in result.findings] == [
+        ("indicator.target-missed-unexplained", "warning", at(wb, REL, "市区", "说明"))
+    ]
+    assert codes(put(missed, REL, "市区", 说明="暴雨致线路受损")) == []
+    # ≥ 8% below last year's average counts as met
+    cut = put(missed, REL, "市区", 上年同期用户数=350000, 上年同期停电时户数=350000 * 2.5)
+    assert codes(cut) == []
+
+
+# ------------------------------------------------------------------ 三零三省
+
+
+def test_sanling_rules(wb):
+    part = "其中享受“三零”服务户数"
+    assert found(put(wb, SAN, part, 数值=150)) == {
+        ("indicator.part-exceeds-total", "三零三省", at(wb, SAN, part, "数值"))
+    }
+    assert found(put(wb, SAN, "线上办电户数", 数值=301)) == {
+        ("indicator.online-exceeds-applications", "三零三省", at(wb, SAN, "线上办电户数", "数值"))
+    }
+    assert codes(put(wb, SAN, "线上办电户数", 数值=300)) == []
+    assert found(put(wb, SAN, "低压居民报装户数", 数值=10.5)) == {
+        ("indicator.not-whole", "三零三省", at(wb, SAN, "低压居民报装户数", "数值"))
+    }
+    assert codes(put(wb, SAN, "低压用户节省投资（万元）", 数值=10.5)) == []
+    assert found(put(wb, SAN, "低压居民报装户数", 数值=-1)) == {
+        ("indicator.negative", "三零三省", at(wb, SAN, "低压居民报装户数", "数值"))
+    }
+
+
+def test_planning_period_indicators_may_be_empty():
+    assert codes(factory.build(period_code="2021P")) == []
