@@ -59,8 +59,7 @@ def _scenarios():
     check-failed fallbacks, tested below). Rendering them proves each code's maker supplies
     every placeholder of its message and hint (findings.make raises otherwise)."""
     wb = factory.build()
-    T, C, R, S, V = (
-        factory.TASKS,
+    C, R, S, V = (
         factory.CONNECTION,
         factory.RELIABILITY,
         factory.SANLING,
