@@ -5,6 +5,7 @@ models, with the reference figures each row is held to as "_" columns."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,7 @@ from addin.ledger import ConnectionEntry, ReliabilityEntry
 from schemas.reference import Reference
 from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
 
+_ABOLISHED_MARK = re.compile(r"^[-－—–一/／\\]*$")
 CONNECTION_NUMBERS = (
     "connections",
     *(c.key for c in CONNECTION.columns if c.key.startswith("step:")),
@@ -71,13 +73,20 @@ def _rows_by_label(
 
 
 def _numbers(
-    table: Table, rows: dict[str, int], keys: tuple[str, ...], out: list[Finding]
+    table: Table,
+    rows: dict[str, int],
+    keys: tuple[str, ...],
+    out: list[Finding],
+    skip: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, dict[str, float | None]]:
     """label → key → number (None when empty, unreadable or the column is missing)."""
     values: dict[str, dict[str, float | None]] = {}
     for label, row in rows.items():
         values[label] = {}
         for key in keys:
+            if (label, key) in skip:
+                values[label][key] = None
+                continue
             value, problem = cells.number(table.raw(row, key))
             if problem:
                 out.append(
@@ -89,8 +98,19 @@ def _numbers(
     return values
 
 
-def _sheet_empty(table: Table, rows: dict[str, int], keys: tuple[str, ...]) -> bool:
-    return all(cells.is_blank(table.raw(row, k)) for row in rows.values() for k in keys)
+def _sheet_empty(
+    table: Table,
+    rows: dict[str, int],
+    keys: tuple[str, ...],
+    skip: frozenset[tuple[str, str]] = frozenset(),
+) -> bool:
+    """Nothing typed in the county's cells (the template's "--" marks do not count)."""
+    return all(
+        cells.is_blank(table.raw(row, k))
+        or ((label, k) in skip and _ABOLISHED_MARK.match(cells.compact(table.raw(row, k))))
+        for label, row in rows.items()
+        for k in keys
+    )
 
 
 def _empty_warning(table: Table, planning: bool) -> list[Finding]:
@@ -110,23 +130,32 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
     out = result.findings
     types = {t.name: t for t in ref.customer_types}
     rows = _rows_by_label(table, "type", list(types), out)
-    if _sheet_empty(table, rows, CONNECTION_NUMBERS):
+    # A "--" step (abolished for the type) is read first: the template writes "--" there, and
+    # any other content is the one finding for that cell (not also "not a number").
+    abolished = frozenset(
+        (label, step_key(step))
+        for label in rows
+        for step in ref.steps
+        if types[label].abolished(step)
+    )
+    if _sheet_empty(table, rows, CONNECTION_NUMBERS, abolished):
         result.findings += _empty_warning(table, planning)
         return result
-    values = _numbers(table, rows, CONNECTION_NUMBERS, out)
-    reported = {(f.row, f.column) for f in out}
+    for label, key in sorted(abolished, key=lambda lk: (rows[lk[0]], lk[1])):
+        raw = table.raw(rows[label], key)
+        if key in table.columns and not _ABOLISHED_MARK.match(cells.compact(raw)):
+            out.append(
+                table.make(
+                    "indicator.abolished-step-filled",
+                    rows[label],
+                    key,
+                    label=label,
+                    step=key.split(":", 1)[1],
+                )
+            )
+    values = _numbers(table, rows, CONNECTION_NUMBERS, out, skip=abolished)
     for label, row in rows.items():
         v, ct = values[label], types[label]
-        for step in ref.steps:
-            key = step_key(step)
-            if ct.abolished(step) and not cells.is_blank(table.raw(row, key)):
-                if (row, CONNECTION.column(key).header) not in reported:
-                    out.append(
-                        table.make(
-                            "indicator.abolished-step-filled", row, key, label=label, step=step
-                        )
-                    )
-                v[key] = None  # reported once; the sums below leave it out
         if planning:
             continue
         needed = ["connections"]

@@ -80,10 +80,10 @@ def _task_row(task, unit: str, period, filed: date) -> list:
 def _connection_row(ct) -> list:
     n = 100
     steps = {
-        s: (n * days * 0.6 if s in ct.limits else None)
+        s: (n * days * 0.6 if s in ct.limits else "--")
         for s, days in ((s, ct.limits.get(s, 0)) for s in load().steps)
     }
-    total = sum(v for v in steps.values() if v is not None)
+    total = sum(v for v in steps.values() if v != "--")
     longest = float(ct.total)
     return [ct.name, ct.total, n, *steps.values(), total, longest, 0, None]
 
@@ -115,7 +115,12 @@ def build(
     tasks = [_task_row(t, unit, period, filed) for t in ref.tasks]
     planning = period.planning
     connection = [
-        ([ct.name, ct.total] + [None] * 9) if planning else _connection_row(ct)
+        (
+            [ct.name, ct.total, None, *(None if s in ct.limits else "--" for s in ref.steps)]
+            + [None] * 5
+        )
+        if planning
+        else _connection_row(ct)
         for ct in ref.customer_types
     ]
     reliability = []

@@ -159,3 +159,13 @@ def test_date1904_workbook(wb):
     bad = factory.set_cover(shifted, "填报日期", 44566 - 1462)
     assert codes(bad) == []
     assert validate_workbook(bad, factory.SOURCE, today=factory.TODAY).filed == date(2022, 1, 5)
+
+
+def test_a_return_written_by_the_template_and_read_from_disk_is_clean(tmp_path):
+    from addin import samples
+    from addin.read import read_workbook
+
+    path = samples.make_one(tmp_path, "2021Y")
+    result = validate_workbook(read_workbook(path), factory.SOURCE)
+    assert [(f.code, f.cell) for f in result.findings] == []
+    assert result.unit and len(result.tasks) == 68

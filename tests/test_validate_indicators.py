@@ -183,3 +183,16 @@ def test_sanling_rules(wb):
 
 def test_planning_period_indicators_may_be_empty():
     assert codes(factory.build(period_code="2021P")) == []
+
+
+@pytest.mark.parametrize("mark", ["--", "—", "－－", "/", None])
+def test_dash_marks_in_abolished_cells_pass(wb, mark):
+    header = factory.step_header("设计审查")
+    assert codes(put(wb, CONN, LOW, **{header: mark})) == []
+
+
+def test_abolished_cell_with_text_is_one_finding(wb):
+    header = factory.step_header("中间检查")
+    assert found(put(wb, CONN, LOW, **{header: "无此环节"})) == {
+        ("indicator.abolished-step-filled", "办电时限", at(wb, CONN, LOW, header))
+    }
