@@ -230,3 +230,77 @@ def test_changed_since_validation_gives_list_only(ledger, tmp_path):
     ledger.write_bytes(ledger.read_bytes() + b"\0")
     [done] = write_marked([r], tmp_path / "m")
     assert done.kind == "results" and "修改" in done.note
+
+
+X14_LIST = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="1"><x14:dataValidation type="list" allowBlank="1">'
+    "<x14:formula1><xm:f>名单!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>B2:B9</xm:sqref>"
+    "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+)
+
+
+def excel_style_workbook(path: Path) -> Path:
+    """A workbook with a drop-down whose list is on another sheet, stored the way Excel and
+    WPS store it (x14 extension, xm prefix declared on the root) — openpyxl drops it."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "任务台账"
+    ws["B2"] = "序时推进"
+    book.create_sheet("名单")["A1"] = "甲"
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                xml = xml.replace(
+                    "<worksheet ",
+                    '<worksheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" ',
+                    1,
+                )
+                data = xml.replace("</worksheet>", X14_LIST + "</worksheet>").encode()
+            z.writestr(info, data)
+    return path
+
+
+def test_x14_drop_downs_survive_in_the_copy(tmp_path):
+    from xml.etree import ElementTree
+
+    from addin.mark import _sheet_parts
+
+    (tmp_path / "in").mkdir()
+    src = excel_style_workbook(tmp_path / "in" / "excel.xlsx")
+    before = sha(src)
+    finding = Finding(
+        "status.invalid",
+        "error",
+        "任务台账",
+        "B2",
+        2,
+        "完成状态",
+        "1",
+        "序时推进",
+        "状态无效",
+        "从下拉列表选择",
+    )
+    [done] = write_marked([ret_for(src, [finding])], tmp_path / "m")
+    assert sha(src) == before and done.kind == "copy"
+    with zipfile.ZipFile(done.path) as z:
+        parts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")}
+        where = _sheet_parts(z)["任务台账"]
+    assert [n for n, x in parts.items() if "x14:dataValidation " in x] == [where]
+    sheet = parts[where]
+    root = ElementTree.fromstring(sheet)  # well-formed, every prefix declared
+    x14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
+    xm = "{http://schemas.microsoft.com/office/excel/2006/main}"
+    [dv] = root.iter(f"{x14}dataValidation")
+    assert dv.find(f"{x14}formula1/{xm}f").text == "名单!$A$1:$A$3"
+    assert dv.find(f"{xm}sqref").text == "B2:B9"
+    assert root[-1].tag.endswith("extLst")
+    with pytest.warns(UserWarning, match="Data Validation extension"):  # it is there
+        copy = load_workbook(done.path)
+    assert copy["任务台账"]["B2"].value == "序时推进"
+    assert [(str(cf.sqref)) for cf in copy["任务台账"].conditional_formatting] == ["B2"]
