@@ -46,7 +46,10 @@ class Sheetful:
 def _rows_by_label(
     table: Table, label_key: str, labels: list[str], out: list[Finding]
 ) -> dict[str, int]:
-    """Each expected label → its Excel row; missing labels and unknown non-empty rows reported."""
+    """Each expected label → its Excel row; missing labels and unknown non-empty rows reported.
+    Without the label column (its header changed, reported) no row can be identified."""
+    if label_key not in table.columns:
+        return {}
     wanted = {cells.compact(label): label for label in labels}
     found: dict[str, int] = {}
     for row in table.rows:

@@ -44,6 +44,8 @@ def task_id(value: object) -> str:
 
 def check_ids(table: Table, ref: Reference) -> TaskIds:
     result = TaskIds()
+    if "id" not in table.columns:  # 序号 header changed (reported): no row can be identified
+        return result
     out = result.findings
     seen: dict[str, int] = {}
     last_id = ref.tasks[-1].id

@@ -112,8 +112,8 @@ def validate_workbook(
 
     for name, (_layout, check) in INDICATOR_CHECKS.items():
         table = tables[name]
-        if table is None:
-            continue
+        if table is None or table.layout.columns[0].key not in table.columns:
+            continue  # no sheet, or no label column to find its rows by (already reported)
         try:
             result = check(table, ref, ctx.planning)
             findings += result.findings

@@ -169,3 +169,11 @@ def test_a_return_written_by_the_template_and_read_from_disk_is_clean(tmp_path):
     result = validate_workbook(read_workbook(path), factory.SOURCE)
     assert [(f.code, f.cell) for f in result.findings] == []
     assert result.unit and len(result.tasks) == 68
+
+
+@pytest.mark.parametrize(
+    ("sheet", "layout"), [("任务台账", factory.TASKS), ("供电可靠性", factory.RELIABILITY)]
+)
+def test_label_column_header_lost_is_one_finding(wb, sheet, layout):
+    bad = factory.set_cell(wb, sheet, 2, 1, None)
+    assert found(bad) == {("file.header-changed", sheet, "A2")}
