@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import re
+import unicodedata
 import uuid
 import warnings
 import zipfile
@@ -211,8 +212,24 @@ def _fill_results(ws, findings: Sequence[Finding], *, links: set[str]) -> None:
             link.font = Font(color="0563C1", underline="single")
     for c, width in enumerate(RESULT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
+    for r, values in enumerate(rows, start=1):  # readers that do not fit rows to wrapped text
+        lines = max(
+            -(-_display_width(v) // max(1, int(w) - 1))
+            for v, w in zip(values, RESULT_WIDTHS, strict=True)
+        )
+        ws.row_dimensions[r].height = 15 * min(max(lines, 1), 12)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(RESULT_HEADERS))}{len(rows)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _marked_cells(book, findings: Sequence[Finding]) -> list[Finding]:
