@@ -13,7 +13,6 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 
 from addin.errors import UsageError
@@ -183,6 +182,8 @@ def _isolated(paths: Sequence[Path], period, jobs: int, pool, advance) -> Iterat
     processes (or here when there is no fork), in input order."""
     from addin.isolate import IsolatedReader
     from addin.read import ReadFailure
+
+    from concurrent.futures import Future  # here: 8 ms a single-file run does not need
 
     pending: deque = deque()  # Return or Future of one, in input order
 
