@@ -180,10 +180,10 @@ def _isolated(paths: Sequence[Path], period, jobs: int, pool, advance) -> Iterat
     """Each file read by one of `jobs` reader children (time limit, memory cap: a reader that
     dies or overruns becomes that file's file.* finding), validated by `jobs` worker
     processes (or here when there is no fork), in input order."""
+    from concurrent.futures import Future  # here: 8 ms a single-file run does not need
+
     from addin.isolate import IsolatedReader
     from addin.read import ReadFailure
-
-    from concurrent.futures import Future  # here: 8 ms a single-file run does not need
 
     pending: deque = deque()  # Return or Future of one, in input order
 
