@@ -1,5 +1,5 @@
 # Every target creates .venv when it is missing and installs the project into it first.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
