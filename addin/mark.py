@@ -163,6 +163,7 @@ def _annotated(data: bytes, fmt: str, findings: Sequence[Finding]):
     with warnings.catch_warnings():  # "extension is not supported": restore_extensions puts it back
         warnings.simplefilter("ignore", UserWarning)
         book = load_workbook(io.BytesIO(data), keep_vba=fmt == "xlsm", rich_text=True)
+    book.template = False  # an .xltx is copied as a workbook (.xlsx), which Excel then opens
     if RESULTS_SHEET in book.sheetnames:  # a copy marked before: replace its list
         book.remove(book[RESULTS_SHEET])
     ws = book.create_sheet(RESULTS_SHEET, 0)
