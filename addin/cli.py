@@ -105,7 +105,15 @@ def validate(
     if mark_dir is not None:
         from addin.mark import write_marked
 
-        write_marked(returns, mark_dir)
+        marked = write_marked(returns, mark_dir)
+        copies = sum(m.kind == "copy" for m in marked)
+        click.echo(
+            f"已在“{mark_dir}”写出 {copies} 个标注副本、{len(marked) - copies} 个校验结果清单",
+            err=True,
+        )
+        for m in marked:
+            if m.note:
+                click.echo(f"  {Path(m.source).name}：{m.note}", err=True)
     click.echo(render(returns, fmt), nl=False)
     sys.exit(0 if all(r.ok for r in returns) else 1)
 
