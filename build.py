@@ -24,11 +24,9 @@ import argparse
 import hashlib
 import html
 import importlib.util
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 import zipfile
@@ -80,9 +78,13 @@ def xlwings_version() -> str:
     return version("xlwings")
 
 
-def render_ribbon() -> str:
+def _checkout_on_path() -> None:
     if str(ROOT) not in sys.path:  # `templates` and `addin` from this checkout
         sys.path.insert(0, str(ROOT))
+
+
+def render_ribbon() -> str:
+    _checkout_on_path()
     from addin.render import render
 
     return render("customUI.xml.j2", callback=RIBBON_CALLBACK)
@@ -176,19 +178,15 @@ def build_code_zip(output: Path) -> Path:
 
 
 def _write_zip(output: Path, entries: list[tuple[str, bytes]]) -> None:
-    """Atomic: a temp file beside the target, then os.replace."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    try:
+    _checkout_on_path()
+    from addin.atomic import write_atomic
+
+    def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w") as zf:
             for name, data in entries:
                 zf.writestr(_zipinfo(name), data, compresslevel=9)
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomic(output, write)
 
 
 # --- the offline kit ---------------------------------------------------------------------

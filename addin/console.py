@@ -11,13 +11,12 @@ have edited them), consolidate the folder, write the summary, rewrite the table.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from addin.errors import OutputError, UsageError
+from addin.atomic import write_atomic
+from addin.errors import UsageError
 from schemas.sheets import META_SHEET, TEMPLATE_VERSION
 
 CONSOLE_TEMPLATE_ID = "taizhang-console"
@@ -125,8 +124,6 @@ def write_console(period, folder: Path, output: Path) -> Path:
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise UsageError("usage.console-suffix", f"控制台工作簿应为 .xlsx 文件：{output}")
-    if not output.parent.is_dir():
-        raise OutputError("output.folder", f"文件夹“{output.parent}”不存在")
     folder = Path(folder)
     summary_path = default_output(period, output)
     states = current_states(folder, period)
@@ -136,23 +133,11 @@ def write_console(period, folder: Path, output: Path) -> Path:
         (PERIOD, period.code),
         (OUTPUT, _shown(summary_path, output.parent)),
     ]
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".xlsx", dir=output.parent)
-    os.close(fd)
-    try:
-        _write(tmp, period, settings, unit_rows(period, states, when))
-        os.replace(tmp, output)
-    except PermissionError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            "output.locked", f"无法写入“{output}”：文件可能正在 Excel 中打开，请关闭后重试"
-        ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return output
+    rows = unit_rows(period, states, when)
+    return write_atomic(output, lambda tmp: _write(tmp, period, settings, rows))
 
 
-def _write(path: str, period, settings: list[tuple[str, str]], units: list[list]) -> None:
+def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list]) -> None:
     import xlsxwriter
 
     from addin.template import generator

@@ -4,11 +4,10 @@ uses. `python -m addin.findings_doc` rewrites the file; a test checks it is up t
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from addin.atomic import write_text_atomic
 from addin.findings import FAMILIES, catalogue
 from addin.render import render as render_template
 
@@ -48,13 +47,7 @@ def render() -> str:
 
 
 def write(path: Path = DOC) -> Path:
-    """Write atomically: a temp file in the target folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-        out.write(render())
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, render())
 
 
 if __name__ == "__main__":

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
-import uuid
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from addin.errors import OutputError, UsageError
+from addin.atomic import write_atomic, write_text_atomic
+from addin.errors import UsageError
 from addin.findings import Finding
 from addin.ledger import Return
 from addin.output import SEVERITY_LABELS, ordered
@@ -98,13 +97,7 @@ def write_marked(returns: Sequence[Return], mark_dir: Path) -> list[Marked]:
                 f"--mark 的文件夹“{mark_dir}”就是台账“{ret.source.name}”所在的文件夹，"
                 "标注副本会覆盖原文件：请另选一个文件夹",
             )
-    try:
-        mark_dir.mkdir(parents=True, exist_ok=True)
-        (mark_dir / STAMP).write_text("taizhang --mark 输出文件夹：校验时跳过\n", encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(
-            "output.folder", f"无法创建文件夹“{mark_dir}”：{exc.strerror or exc}"
-        ) from exc
+    write_text_atomic(mark_dir / STAMP, "taizhang --mark 输出文件夹：校验时跳过\n")
     used: set[str] = set()
     done = []
     for ret in returns:
@@ -293,20 +286,15 @@ def _highlight(book, findings: Sequence[Finding]) -> None:
 
 
 def _save(book, path: Path, keep_ext: bytes | None = None) -> None:
-    """Atomic: a temporary file in the target folder, then one rename. `keep_ext`: the
-    original file, whose Excel 2010 sheet extensions are put back into the copy."""
-    tmp = path.parent / f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
+    """`keep_ext`: the original file, whose Excel 2010 sheet extensions are put back into the
+    copy."""
+
+    def write(tmp: Path) -> None:
         book.save(tmp)
         if keep_ext is not None:
             restore_extensions(keep_ext, tmp)
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise OutputError(
-            "output.locked", f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹不可写"
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_atomic(path, write)
 
 
 # --- Excel 2010 extensions openpyxl drops -----------------------------------------------------

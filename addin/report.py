@@ -9,8 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from addin.atomic import write_text_atomic
 from addin.render import render
-from addin.summary import LIGHT_FILL, LIGHT_TEXT, write_atomic
+from addin.summary import LIGHT_FILL, LIGHT_TEXT
 
 if TYPE_CHECKING:
     from addin.consolidate import Summary
@@ -184,12 +185,8 @@ def to_json(s: Summary) -> str:
     return json.dumps(as_dict(s), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def _write_text(path: Path | str, text: str) -> Path:
-    return write_atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-
 def write_json(s: Summary, path: Path | str) -> Path:
-    return _write_text(path, to_json(s))
+    return write_text_atomic(path, to_json(s))
 
 
 # ---- people: HTML and Markdown ------------------------------------------------------------
@@ -286,8 +283,8 @@ def to_markdown(s: Summary) -> str:
 
 
 def write_html(s: Summary, path: Path | str) -> Path:
-    return _write_text(path, to_html(s))
+    return write_text_atomic(path, to_html(s))
 
 
 def write_markdown(s: Summary, path: Path | str) -> Path:
-    return _write_text(path, to_markdown(s))
+    return write_text_atomic(path, to_markdown(s))

@@ -7,13 +7,11 @@ The file is written beside the target and renamed into place (write_atomic)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from addin.errors import OutputError
+from addin.atomic import write_atomic
 from schemas.reference import load
 
 if TYPE_CHECKING:
@@ -39,32 +37,6 @@ MET_TEXT = {True: "达标", False: "未达标", None: "—"}
 MET_LIGHT = {True: "green", False: "red", None: "grey"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
 PCT, DAYS, COUNT = "0.0%", "0.00", "#,##0"
-
-
-def write_atomic(path: Path, write) -> Path:
-    """Call write(tmp) on a temporary file beside `path`, then rename it over `path`: a
-    reader never sees half a file, and a target held open by Excel keeps its old content."""
-    path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise OutputError("output.folder", f"输出文件夹“{folder}”不存在，请先建立或换一个位置")
-    tmp = folder / f".~{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise OutputError(
-            "output.locked",
-            f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹"
-            "不可写。请关闭该文件后重试，原文件未改动",
-        ) from exc
-    except OSError as exc:
-        raise OutputError(
-            "output.write", f"无法写入“{path}”：{exc.strerror or exc}。原文件未改动"
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 class _Formats:

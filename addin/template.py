@@ -13,13 +13,12 @@ imported only when a workbook is written, so readers may import `mark_key` cheap
 from __future__ import annotations
 
 import math
-import os
 import unicodedata
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 
-from addin.errors import OutputError, UsageError
+from addin.atomic import write_atomic
+from addin.errors import UsageError
 from addin.template_guide import LOCAL_ROWS, guide_rows, input_messages
 from schemas.reference import Period, load
 from schemas.sheets import (
@@ -110,7 +109,7 @@ def write_ledger(unit_name: str, period: Period, output: Path | None = None) -> 
         raise UsageError(
             "usage.output-suffix", f"输出文件“{output}”应以 .xlsx 结尾，或给出一个文件夹"
         )
-    _atomic_write(path, lambda tmp: build_ledger(unit, period, tmp))
+    write_atomic(path, lambda tmp: build_ledger(unit, period, tmp))
     return path
 
 
@@ -130,31 +129,6 @@ def _unit(name: str) -> str:
         names = "、".join(load().unit_names)
         raise UsageError("usage.unit-unknown", f"报送单位“{name}”不在单位名单中：可选 {names}")
     return unit.name
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            "output.folder", f"无法创建文件夹“{folder}”：{exc.strerror or exc}"
-        ) from exc
-    # A name of our own (not mkstemp, whose 0600 mode would stick to the result).
-    tmp = folder / f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise OutputError(
-            "output.locked",
-            f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹不可写，请关闭后重试",
-        ) from exc
-    except OSError as exc:
-        raise OutputError("output.write", f"无法写入“{path}”：{exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --- the workbook -------------------------------------------------------------------------

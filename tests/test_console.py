@@ -93,11 +93,14 @@ def test_text_in_settings_never_becomes_a_formula(tmp_path):
     assert cells and all(c.data_type == "s" for c in cells)
 
 
-def test_console_output_must_be_xlsx_in_an_existing_folder(tmp_path):
+def test_console_output_must_be_xlsx_its_folder_is_created(tmp_path):
     with pytest.raises(UsageError):
         write_console(PERIOD_2021Y, tmp_path, tmp_path / "控制台.xls")
+    (tmp_path / "说明.txt").write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(OutputError):
-        write_console(PERIOD_2021Y, tmp_path, tmp_path / "无此文件夹" / "控制台.xlsx")
+        write_console(PERIOD_2021Y, tmp_path, tmp_path / "说明.txt" / "控制台.xlsx")
+    out = write_console(PERIOD_2021Y, tmp_path, tmp_path / "新文件夹" / "控制台.xlsx")
+    assert load_workbook(out)[SETTINGS_SHEET]
 
 
 def test_cli_console_verb(tmp_path):

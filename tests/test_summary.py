@@ -172,7 +172,7 @@ def test_file_held_open_keeps_the_old_file(tmp_path, monkeypatch):
     def locked(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr("addin.summary.os.replace", locked)
+    monkeypatch.setattr("addin.atomic.os.replace", locked)
     with pytest.raises(OutputError) as err:
         write_summary(summary(), target)
     assert err.value.code == "output.locked" and "Excel" in err.value.message
@@ -180,9 +180,9 @@ def test_file_held_open_keeps_the_old_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
 
 
-def test_missing_folder_is_an_output_error(tmp_path):
-    with pytest.raises(OutputError):
-        write_summary(summary(), tmp_path / "nowhere" / "汇总.xlsx")
+def test_missing_folders_are_created(tmp_path):
+    out = write_summary(summary(), tmp_path / "汇总" / "2021" / "汇总.xlsx")
+    assert openpyxl.load_workbook(out).sheetnames[0] == "总览"
 
 
 def test_findings_and_sources_sheets(book_path):

@@ -1,0 +1,107 @@
+"""The one writer every output goes through (addin/atomic.py), and that each writer uses it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from xlsxwriter.exceptions import FileCreateError
+
+from addin import atomic
+from addin.atomic import write_atomic, write_bytes_atomic, write_text_atomic
+from addin.batch import find_returns
+from addin.errors import OutputError, UsageError
+
+
+def test_writes_text_with_unix_line_ends_and_creates_folders(tmp_path):
+    target = tmp_path / "汇总" / "2021" / "报告.md"
+    assert write_text_atomic(target, "一\n二\n") == target
+    assert target.read_bytes() == "一\n二\n".encode()
+    assert os.listdir(target.parent) == ["报告.md"]  # no temp file left
+
+
+def test_permissions_are_those_of_an_ordinary_file(tmp_path):
+    target = write_bytes_atomic(tmp_path / "a.xlsx", b"x")
+    ordinary = tmp_path / "b"
+    ordinary.write_bytes(b"x")
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)
+
+
+def test_temp_file_is_beside_the_target_and_not_a_return(tmp_path):
+    seen = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        tmp.write_bytes(b"PK")
+        with pytest.raises(UsageError):  # the folder holds nothing but our temp file
+            find_returns([tmp_path])
+
+    write_atomic(tmp_path / "任城区.xlsx", write)
+    assert seen[0].parent == tmp_path and seen[0].name.startswith(atomic.TEMP_PREFIX)
+    assert find_returns([tmp_path]) == [tmp_path / "任城区.xlsx"]
+
+
+def test_target_held_open_is_output_locked_and_keeps_old_content(tmp_path, monkeypatch):
+    target = tmp_path / "汇总.xlsx"
+    target.write_bytes(b"old")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr("addin.atomic.os.replace", locked)
+    with pytest.raises(OutputError) as err:
+        write_bytes_atomic(target, b"new")
+    assert err.value.code == "output.locked" and "Excel" in err.value.message
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["汇总.xlsx"]
+
+
+def test_wrapped_os_error_is_an_output_error(tmp_path):
+    """XlsxWriter's close() wraps the OSError in FileCreateError."""
+
+    def write(tmp: Path) -> None:
+        raise FileCreateError(PermissionError(13, "Permission denied", str(tmp)))
+
+    with pytest.raises(OutputError) as err:
+        write_atomic(tmp_path / "x.xlsx", write)
+    assert err.value.code == "output.locked"
+
+
+def test_other_os_error_is_output_write(tmp_path):
+    (tmp_path / "x.xlsx").mkdir()  # a folder where the file should go
+    with pytest.raises(OutputError) as err:
+        write_bytes_atomic(tmp_path / "x.xlsx", b"new")
+    assert err.value.code == "output.write" and "原文件未改动" in err.value.message
+    assert os.listdir(tmp_path) == ["x.xlsx"]
+
+
+def test_folder_that_cannot_be_made_is_output_folder(tmp_path):
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(OutputError) as err:
+        write_bytes_atomic(tmp_path / "file" / "x.xlsx", b"new")
+    assert err.value.code == "output.folder"
+
+
+def test_program_faults_are_not_disguised(tmp_path):
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise ValueError("bug")
+
+    with pytest.raises(ValueError):
+        write_atomic(tmp_path / "x.xlsx", write)
+    assert os.listdir(tmp_path) == []
+
+
+def test_no_writer_renames_files_itself():
+    """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp."""
+    root = Path(__file__).resolve().parents[1]
+    writers = [*root.glob("addin/*.py"), root / "build.py"]
+    offenders = [
+        p.name
+        for p in writers
+        if p.name != "atomic.py"
+        and any(word in p.read_text("utf-8") for word in ("os.replace(", "mkstemp("))
+    ]
+    assert offenders == []
