@@ -138,13 +138,10 @@ def write_console(period, folder: Path, output: Path) -> Path:
 
 
 def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list]) -> None:
-    import xlsxwriter
-
     from addin.template import generator
+    from addin.xlsx import new_book
 
-    book = xlsxwriter.Workbook(
-        path, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = new_book(path)
     book.set_properties(
         {
             "title": f"“获得电力”任务台账市局控制台（{period.label}）",

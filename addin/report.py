@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from addin.atomic import write_text_atomic
 from addin.render import render
-from addin.summary import LIGHT_FILL, LIGHT_TEXT
+from addin.summary_style import LIGHT_FILL, LIGHT_TEXT
 
 if TYPE_CHECKING:
     from addin.consolidate import Summary
@@ -49,36 +49,38 @@ def _figures(fig) -> dict:
     }
 
 
-def _connection(row) -> dict:
-    return {
-        "type": row.type,
-        "unit": row.unit,
-        "connections": row.connections,
-        "step_average_days": row.step_average,
-        "step_limit_days": row.step_limit,
-        "average_days": row.average_days,
-        "limit_days": row.limit_days,
-        "longest_days": row.longest,
-        "over_limit": row.over_limit,
-        "on_time_rate": row.on_time_rate,
-        "met": row.met,
-    }
+# JSON key → attribute of aggregate.ConnectionRow / ReliabilityRow (the JSON names the unit
+# of measure the attribute leaves implicit)
+CONNECTION_KEYS = {
+    "type": "type",
+    "unit": "unit",
+    "connections": "connections",
+    "step_average_days": "step_average",
+    "step_limit_days": "step_limit",
+    "average_days": "average_days",
+    "limit_days": "limit_days",
+    "longest_days": "longest",
+    "over_limit": "over_limit",
+    "on_time_rate": "on_time_rate",
+    "met": "met",
+}
+RELIABILITY_KEYS = {
+    "area": "area",
+    "unit": "unit",
+    "customers": "customers",
+    "outage_customer_hours": "outage_hours",
+    "average_hours": "average_hours",
+    "target_hours": "target_hours",
+    "last_average_hours": "last_average_hours",
+    "yoy_change": "yoy_change",
+    "met_target": "met_target",
+    "met_cut": "met_cut",
+    "met": "met",
+}
 
 
-def _reliability(row) -> dict:
-    return {
-        "area": row.area,
-        "unit": row.unit,
-        "customers": row.customers,
-        "outage_customer_hours": row.outage_hours,
-        "average_hours": row.average_hours,
-        "target_hours": row.target_hours,
-        "last_average_hours": row.last_average_hours,
-        "yoy_change": row.yoy_change,
-        "met_target": row.met_target,
-        "met_cut": row.met_cut,
-        "met": row.met,
-    }
+def _keyed(row, keys: dict[str, str]) -> dict:
+    return {key: getattr(row, attr) for key, attr in keys.items()}
 
 
 def _nest(rows: list[dict], city: str) -> list[dict]:
@@ -147,8 +149,8 @@ def as_dict(s: Summary) -> dict:
             }
             for unit, t in s.local_tasks
         ],
-        "connection_time": _nest([_connection(r) for r in s.connection], CITY),
-        "reliability": _nest([_reliability(r) for r in s.reliability], CITY),
+        "connection_time": _nest([_keyed(r, CONNECTION_KEYS) for r in s.connection], CITY),
+        "reliability": _nest([_keyed(r, RELIABILITY_KEYS) for r in s.reliability], CITY),
         "sanling": [
             {
                 "indicator": r.indicator,

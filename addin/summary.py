@@ -1,110 +1,40 @@
-"""The city summary workbook (SPEC §5): a Summary rendered to .xlsx with XlsxWriter.
+"""The city summary workbook (SPEC §5): a Summary rendered to .xlsx with XlsxWriter — 总览,
+任务矩阵, 逾期滞后清单, the indicator sheets (summary_indicators.py), 校验问题 and 来源.
 
 Every figure is a value computed in Python (consolidate.py / aggregate.py), never a formula,
 so every reader — Excel, WPS, LibreOffice, a phone's viewer — shows the same numbers. Text
-from a county's file goes through write_string only: "=HYPERLINK(…)" or "@SUM" stays text.
-The file is written beside the target and renamed into place (write_atomic)."""
+from a county's file goes through write_string only (xlsx.put). The file is written beside
+the target and renamed into place (atomic.write_atomic)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from addin.atomic import write_atomic
-from schemas.reference import load
+from addin.summary_indicators import connection_sheet, reliability_sheet, sanling_sheet
+from addin.summary_style import (
+    COUNT,
+    HEADER_ROW,
+    LIGHT_TEXT,
+    PCT,
+    SEVERITY_TEXT,
+    SHEETS,
+    STATE_LIGHT,
+    SummaryFormats,
+    ratio,
+    sheet,
+)
+from addin.xlsx import new_book, put, put_row
 
 if TYPE_CHECKING:
     from addin.consolidate import Summary
 
-SHEETS = (
-    "总览",
-    "任务矩阵",
-    "逾期滞后清单",
-    "办电时限汇总",
-    "供电可靠性汇总",
-    "三零三省汇总",
-    "校验问题",
-    "来源",
-)
-HEADER_ROW = 2  # 1-based, as in the ledger: title in row 1, headers in row 2
-FONT = "宋体"
-LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红", "grey": "—"}
-LIGHT_FILL = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#EDEDED"}
-LIGHT_FONT = {"green": "#006100", "yellow": "#9C5700", "red": "#9C0006", "grey": "#595959"}
-STATE_LIGHT = {"已报": "green", "迟报": "yellow", "退回": "red", "未报": "grey"}
-MET_TEXT = {True: "达标", False: "未达标", None: "—"}
-MET_LIGHT = {True: "green", False: "red", None: "grey"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
-PCT, DAYS, COUNT = "0.0%", "0.00", "#,##0"
-
-
-class _Formats:
-    """XlsxWriter formats made once per workbook, keyed by their properties."""
-
-    def __init__(self, book):
-        self.book, self.cache = book, {}
-
-    def __call__(self, **props):
-        key = tuple(sorted(props.items()))
-        if key not in self.cache:
-            base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-            self.cache[key] = self.book.add_format({**base, **props})
-        return self.cache[key]
-
-    def light(self, light: str, **props):
-        props.pop("bg_color", None)  # the light's own fill wins over a row's shading
-        return self(
-            bg_color=LIGHT_FILL[light], font_color=LIGHT_FONT[light], align="center", **props
-        )
-
-
-def put(ws, row: int, col: int, value, fmt=None) -> None:
-    """One cell, 1-based like Excel. Strings only ever through write_string."""
-    r, c = row - 1, col - 1
-    if value is None or value == "":
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(r, c, "是" if value else "否", fmt)
-    elif isinstance(value, int | float):
-        ws.write_number(r, c, value, fmt)
-    elif isinstance(value, datetime | date):
-        ws.write_datetime(r, c, value, fmt)
-    else:
-        ws.write_string(r, c, str(value), fmt)
-
-
-def _sheet(
-    book, fmt, name: str, title: str, headers: list[tuple[str, float]], *, freeze_cols: int = 1
-):
-    ws = book.add_worksheet(name)
-    ws.write_string(0, 0, title, fmt(bold=True, font_size=14, border=0))
-    ws.set_row(0, 24)
-    ws.set_row(HEADER_ROW - 1, 36)
-    head = fmt(bold=True, bg_color="#DDEBF7", text_wrap=True, align="center")
-    for col, (text, width) in enumerate(headers, start=1):
-        put(ws, HEADER_ROW, col, text, head)
-        ws.set_column(col - 1, col - 1, width)
-    ws.freeze_panes(HEADER_ROW, freeze_cols)
-    ws.set_paper(8)  # A3
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW - 1)
-    ws.center_horizontally()
-    return ws
-
-
-def _ratio(value):
-    return "—" if value is None else value
+__all__ = ["SHEETS", "build", "write_summary"]
 
 
 def build(summary: Summary, path: Path | str) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-    )
+    book = new_book(path)
     book.set_properties(
         {
             "title": f"“获得电力”任务台账汇总（{summary.period.label}）",
@@ -113,13 +43,13 @@ def build(summary: Summary, path: Path | str) -> None:
             "created": summary.validated_at,
         }
     )
-    fmt = _Formats(book)
+    fmt = SummaryFormats(book)
     _overview(book, fmt, summary)
     _matrix(book, fmt, summary)
     _lagging(book, fmt, summary)
-    _connection(book, fmt, summary)
-    _reliability(book, fmt, summary)
-    _sanling(book, fmt, summary)
+    connection_sheet(book, fmt, summary)
+    reliability_sheet(book, fmt, summary)
+    sanling_sheet(book, fmt, summary)
     _findings(book, fmt, summary)
     _sources(book, fmt, summary)
     book.close()
@@ -163,7 +93,7 @@ def _overview(book, fmt, s: Summary) -> None:
             ("未采用的旧版本", 30),
         ]
     )
-    ws = _sheet(book, fmt, "总览", f"“获得电力”任务台账汇总（{s.period.label}）", headers)
+    ws = sheet(book, fmt, "总览", f"“获得电力”任务台账汇总（{s.period.label}）", headers)
     text, num = fmt(text_wrap=True), fmt(num_format=COUNT, align="center")
     pct, day = fmt(num_format=PCT, align="center"), fmt(num_format="yyyy-mm-dd", align="center")
     row = HEADER_ROW
@@ -178,8 +108,8 @@ def _overview(book, fmt, s: Summary) -> None:
         put(ws, row, 6, u.counts["warning"], num)
         for col, st in enumerate(OVERVIEW_STATUS, start=7):
             put(ws, row, col, f.counts.get(st, 0) if f else None, num)
-        put(ws, row, 15, _ratio(f.completion_rate) if f else None, pct)
-        put(ws, row, 16, _ratio(f.due_completion_rate) if f else None, pct)
+        put(ws, row, 15, ratio(f.completion_rate) if f else None, pct)
+        put(ws, row, 16, ratio(f.due_completion_rate) if f else None, pct)
         put(ws, row, 17, f.overdue if f else None, num)
         put(ws, row, 18, f.lagging if f else None, num)
         light = f.light if f else "grey"
@@ -196,8 +126,8 @@ def _overview(book, fmt, s: Summary) -> None:
     put(ws, row, 6, sum(u.counts["warning"] for u in s.units), fmt(num_format=COUNT, **bold))
     for col, st in enumerate(OVERVIEW_STATUS, start=7):
         put(ws, row, col, c.counts.get(st, 0), fmt(num_format=COUNT, **bold))
-    put(ws, row, 15, _ratio(c.completion_rate), fmt(num_format=PCT, **bold))
-    put(ws, row, 16, _ratio(c.due_completion_rate), fmt(num_format=PCT, **bold))
+    put(ws, row, 15, ratio(c.completion_rate), fmt(num_format=PCT, **bold))
+    put(ws, row, 16, ratio(c.due_completion_rate), fmt(num_format=PCT, **bold))
     put(ws, row, 17, c.overdue, fmt(num_format=COUNT, **bold))
     put(ws, row, 18, c.lagging, fmt(num_format=COUNT, **bold))
     put(ws, row, 19, None, fmt(**bold))
@@ -235,7 +165,7 @@ def _matrix(book, fmt, s: Summary) -> None:
     headers += [
         (u.unit if u.status in ("已报", "迟报") else f"{u.unit}（{u.status}）", 10) for u in s.units
     ]
-    ws = _sheet(
+    ws = sheet(
         book, fmt, "任务矩阵", f"任务完成状态矩阵（{s.period.label}）", headers, freeze_cols=3
     )
     text, centre = fmt(text_wrap=True), fmt(align="center")
@@ -299,7 +229,7 @@ def _lagging(book, fmt, s: Summary) -> None:
         ("存在问题", 30),
         ("下步打算", 30),
     ]
-    ws = _sheet(
+    ws = sheet(
         book,
         fmt,
         "逾期滞后清单",
@@ -327,156 +257,11 @@ def _lagging(book, fmt, s: Summary) -> None:
             (item.problems, text),
             (item.plan, text),
         ]
-        for col, (value, f) in enumerate(values, start=1):
-            put(ws, row, col, value, f)
+        put_row(ws, row, values)
     if s.lag_items:
         ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(s.lag_items), len(headers) - 1)
     else:
         put(ws, HEADER_ROW + 1, 2, "本期没有逾期或滞后的任务", fmt(border=0))
-
-
-def _connection(book, fmt, s: Summary) -> None:
-    steps = load().steps
-    headers = [("客户类型", 30), ("单位", 12), ("接电户数", 9)]
-    headers += [(f"{step}平均（工作日）", 11) for step in steps]
-    headers += [
-        ("合计平均（工作日）", 11),
-        ("合计时限（工作日）", 10),
-        ("最长办理时长（工作日）", 10),
-        ("超时限户数", 9),
-        ("按时率", 8),
-        ("是否达标", 8),
-    ]
-    ws = _sheet(
-        book,
-        fmt,
-        "办电时限汇总",
-        "用电报装办电时限汇总（加权平均 = Σ累计 ÷ Σ户数）",
-        headers,
-        freeze_cols=2,
-    )
-    for i, r in enumerate(s.connection, start=1):
-        row, city = HEADER_ROW + i, r.unit == "全市"
-        extra = {"bold": True, "bg_color": "#F2F2F2"} if city else {}
-        put(ws, row, 1, r.type, fmt(text_wrap=True, **extra))
-        put(ws, row, 2, r.unit, fmt(**extra))
-        put(ws, row, 3, r.connections, fmt(num_format=COUNT, **extra))
-        for col, step in enumerate(steps, start=4):
-            if step not in r.step_limit:
-                put(ws, row, col, "--", fmt(align="center", font_color="#808080", **extra))
-                continue
-            avg = r.step_average.get(step)
-            over = avg is not None and avg > r.step_limit[step]
-            put(
-                ws,
-                row,
-                col,
-                _ratio(avg),
-                fmt(num_format=DAYS, **extra, **({"font_color": "#C00000"} if over else {})),
-            )
-        col = 4 + len(steps)
-        put(ws, row, col, _ratio(r.average_days), fmt(num_format=DAYS, **extra))
-        put(ws, row, col + 1, r.limit_days, fmt(num_format=COUNT, **extra))
-        put(ws, row, col + 2, r.longest, fmt(num_format=DAYS, **extra))
-        put(ws, row, col + 3, r.over_limit, fmt(num_format=COUNT, **extra))
-        put(ws, row, col + 4, _ratio(r.on_time_rate), fmt(num_format=PCT, **extra))
-        put(ws, row, col + 5, MET_TEXT[r.met], fmt.light(MET_LIGHT[r.met], **extra))
-    row = HEADER_ROW + len(s.connection) + 2
-    put(ws, row, 1, "附件1 时限（工作日；-- 为已取消环节）", fmt(bold=True, border=0))
-    for ctype in load().customer_types:
-        row += 1
-        put(ws, row, 1, ctype.name, fmt(text_wrap=True))
-        for col, step in enumerate(steps, start=4):
-            put(ws, row, col, ctype.limits.get(step, "--"), fmt(align="center"))
-        put(ws, row, 4 + len(steps) + 1, ctype.total, fmt(align="center"))
-
-
-def _reliability(book, fmt, s: Summary) -> None:
-    headers = [
-        ("区域", 8),
-        ("单位", 12),
-        ("用户数", 12),
-        ("停电时户数", 12),
-        ("平均停电时间（小时）", 11),
-        ("目标（小时）", 9),
-        ("上年同期平均（小时）", 11),
-        ("同比变化", 9),
-        ("达到目标值", 9),
-        ("同比压降达标", 10),
-        ("是否达标", 8),
-    ]
-    ws = _sheet(
-        book,
-        fmt,
-        "供电可靠性汇总",
-        "供电可靠性汇总（平均停电时间 = Σ停电时户数 ÷ Σ用户数）",
-        headers,
-        freeze_cols=2,
-    )
-    city_rows = []
-    for i, r in enumerate(s.reliability, start=1):
-        row, city = HEADER_ROW + i, r.unit == "全市"
-        extra = {"bold": True, "bg_color": "#F2F2F2"} if city else {}
-        if city:
-            city_rows.append(r)
-        values = [
-            (r.area, {}),
-            (r.unit, {}),
-            (r.customers, {"num_format": COUNT}),
-            (r.outage_hours, {"num_format": "#,##0.00"}),
-            (_ratio(r.average_hours), {"num_format": DAYS}),
-            (r.target_hours, {"num_format": DAYS}),
-            (_ratio(r.last_average_hours), {"num_format": DAYS}),
-            (_ratio(r.yoy_change), {"num_format": "+0.0%;-0.0%;0.0%"}),
-            (MET_TEXT[r.met_target], {}),
-            (MET_TEXT[r.met_cut], {}),
-        ]
-        for col, (value, props) in enumerate(values, start=1):
-            put(ws, row, col, value, fmt(**props, **extra))
-        put(ws, row, 11, MET_TEXT[r.met], fmt.light(MET_LIGHT[r.met], **extra))
-    # the chart's own small table: city-wide average against the target per area
-    top = HEADER_ROW + len(s.reliability) + 2
-    put(ws, top, 1, "区域", fmt(bold=True))
-    put(ws, top, 2, "全市平均（小时）", fmt(bold=True))
-    put(ws, top, 3, "目标（小时）", fmt(bold=True))
-    for i, r in enumerate(city_rows, start=1):
-        put(ws, top + i, 1, r.area)
-        put(ws, top + i, 2, _ratio(r.average_hours), fmt(num_format=DAYS))
-        put(ws, top + i, 3, r.target_hours, fmt(num_format=DAYS))
-    chart = book.add_chart({"type": "column"})
-    first, last = top, top + len(city_rows) - 1  # 0-based rows of the data
-    for col, name, colour in ((1, "全市平均停电时间", "#5B9BD5"), (2, "目标", "#ED7D31")):
-        chart.add_series(
-            {
-                "name": name,
-                "categories": ["供电可靠性汇总", first, 0, last, 0],
-                "values": ["供电可靠性汇总", first, col, last, col],
-                "fill": {"color": colour},
-                "data_labels": {"value": True, "num_format": "0.00"},
-            }
-        )
-    chart.set_title({"name": "各区域平均停电时间与目标（小时）"})
-    chart.set_y_axis({"num_format": "0.00", "min": 0})
-    chart.set_size({"width": 720, "height": 320})
-    ws.insert_chart(top + len(city_rows) + 1, 0, chart)
-
-
-def _sanling(book, fmt, s: Summary) -> None:
-    units = [u.unit for u in s.units if u.included]
-    headers = [("指标", 40), ("单位", 6), ("全市合计", 12), ("占比", 8), ("占比口径", 36)]
-    headers += [(u, 10) for u in units]
-    ws = _sheet(book, fmt, "三零三省汇总", "“三零”“三省”服务成效汇总", headers, freeze_cols=2)
-    for i, r in enumerate(s.sanling, start=1):
-        row = HEADER_ROW + i
-        whole = r.unit_of_measure != "万元"
-        number = fmt(num_format=COUNT if whole else "#,##0.00")
-        put(ws, row, 1, r.indicator, fmt(text_wrap=True))
-        put(ws, row, 2, r.unit_of_measure, fmt(align="center"))
-        put(ws, row, 3, r.total, fmt(num_format=COUNT if whole else "#,##0.00", bold=True))
-        put(ws, row, 4, r.share if r.share_of else None, fmt(num_format=PCT))
-        put(ws, row, 5, f"占 {r.share_of}" if r.share_of else "", fmt(text_wrap=True))
-        for col, unit in enumerate(units, start=6):
-            put(ws, row, col, r.by_unit.get(unit), number)
 
 
 def _findings(book, fmt, s: Summary) -> None:
@@ -494,7 +279,7 @@ def _findings(book, fmt, s: Summary) -> None:
         ("问题", 48),
         ("修改建议", 36),
     ]
-    ws = _sheet(
+    ws = sheet(
         book,
         fmt,
         "校验问题",
@@ -520,8 +305,7 @@ def _findings(book, fmt, s: Summary) -> None:
             (f.message, text),
             (f.hint, text),
         ]
-        for col, (value, style) in enumerate(values, start=1):
-            put(ws, row, col, value, style)
+        put_row(ws, row, values)
     if s.findings:
         ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(s.findings), len(headers) - 1)
 
@@ -539,7 +323,7 @@ def _sources(book, fmt, s: Summary) -> None:
         ("校验时间", 17),
         ("汇总使用", 16),
     ]
-    ws = _sheet(book, fmt, "来源", f"汇总所用文件（{s.period.label}）", headers)
+    ws = sheet(book, fmt, "来源", f"汇总所用文件（{s.period.label}）", headers)
     text, centre = fmt(text_wrap=True), fmt(align="center")
     for i, src in enumerate(s.sources, start=1):
         r, row = src.ret, HEADER_ROW + i
@@ -555,5 +339,4 @@ def _sources(book, fmt, s: Summary) -> None:
             (s.validated_at, fmt(num_format="yyyy-mm-dd hh:mm:ss", align="center")),
             (src.use, text),
         ]
-        for col, (value, style) in enumerate(values, start=1):
-            put(ws, row, col, value, style)
+        put_row(ws, row, values)

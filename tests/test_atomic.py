@@ -94,6 +94,48 @@ def test_program_faults_are_not_disguised(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def _writers():
+    """Each public writer, called with a target file path."""
+    import build
+    from addin import findings_doc, report
+    from addin.console import write_console
+    from addin.summary import write_summary
+    from addin.template import write_ledger
+    from schemas.reference import load
+
+    from .test_summary import summary
+
+    period = load().period("2021Y")
+    return {
+        "template": lambda p: write_ledger("任城区", period, p),
+        "summary": lambda p: write_summary(summary(), p),
+        "json": lambda p: report.write_json(summary(), p),
+        "html": lambda p: report.write_html(summary(), p),
+        "markdown": lambda p: report.write_markdown(summary(), p),
+        "console": lambda p: write_console(period, p.parent / "收件", p),
+        "findings doc": findings_doc.write,
+        "code zip": build.build_code_zip,
+    }
+
+
+@pytest.mark.parametrize("name", list(_writers()))
+def test_every_writer_is_atomic_and_makes_its_folder(name, tmp_path, monkeypatch):
+    write = _writers()[name]
+    target = tmp_path / "新建" / "out.xlsx"
+    write(target)
+    assert target.stat().st_size > 0 and os.listdir(target.parent) == ["out.xlsx"]
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    old = target.read_bytes()
+    monkeypatch.setattr("addin.atomic.os.replace", locked)
+    with pytest.raises(OutputError) as err:
+        write(target)
+    assert err.value.code == "output.locked"
+    assert target.read_bytes() == old and os.listdir(target.parent) == ["out.xlsx"]
+
+
 def test_no_writer_renames_files_itself():
     """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp."""
     root = Path(__file__).resolve().parents[1]

@@ -164,22 +164,6 @@ def test_read_only_folder_keeps_the_old_file(tmp_path):
         folder.chmod(0o755)
 
 
-def test_file_held_open_keeps_the_old_file(tmp_path, monkeypatch):
-    """Excel on Windows holds the file: the rename fails with PermissionError."""
-    target = tmp_path / "汇总.xlsx"
-    target.write_bytes(b"old summary")
-
-    def locked(src, dst):
-        raise PermissionError(13, "Permission denied", str(dst))
-
-    monkeypatch.setattr("addin.atomic.os.replace", locked)
-    with pytest.raises(OutputError) as err:
-        write_summary(summary(), target)
-    assert err.value.code == "output.locked" and "Excel" in err.value.message
-    assert target.read_bytes() == b"old summary"
-    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
-
-
 def test_missing_folders_are_created(tmp_path):
     out = write_summary(summary(), tmp_path / "汇总" / "2021" / "汇总.xlsx")
     assert openpyxl.load_workbook(out).sheetnames[0] == "总览"

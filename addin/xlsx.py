@@ -1,0 +1,72 @@
+"""What every workbook taizhang writes with XlsxWriter shares: a book that never turns text
+into a formula, a number or a link, a cache of cell formats, and one way to put a value in a
+cell. Text from a county's file goes through write_string only, so "=HYPERLINK(…)" or "@SUM"
+stays text in the ledger, the summary and the console alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+# XlsxWriter's write() guesses: "=1+2" would become a formula, "0537" a number, a URL a link.
+TEXT_STAYS_TEXT = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+A3 = 8  # XlsxWriter's paper code
+
+
+def new_book(path: Path | str, **options):
+    """An XlsxWriter workbook at `path` that writes text as text (plus any other options)."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path), {**TEXT_STAYS_TEXT, **options})
+
+
+class Formats:
+    """Cell formats made once per workbook, keyed by their properties over a common base
+    (XlsxWriter would otherwise store one format per call)."""
+
+    def __init__(self, book, **base):
+        self.book, self.base = book, base
+        self.cache: dict[tuple, object] = {}
+
+    def __call__(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({**self.base, **props})
+        return self.cache[key]
+
+
+def put(ws, row: int, col: int, value, fmt=None) -> None:
+    """One cell, 1-based like Excel. Strings only ever through write_string; a bool is 是/否."""
+    r, c = row - 1, col - 1
+    if value is None or value == "":
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(r, c, "是" if value else "否", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(r, c, value, fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def put_row(ws, row: int, cells: Iterable[tuple[object, object]], first_col: int = 1) -> None:
+    """(value, format) pairs into one row from `first_col` on (1-based)."""
+    for col, (value, fmt) in enumerate(cells, start=first_col):
+        put(ws, row, col, value, fmt)
+
+
+def print_wide(ws, *, header_rows: tuple[int, int] | None = None) -> None:
+    """A3 landscape, every column on one page wide, centred; `header_rows` (0-based first,
+    last) repeat on every printed page."""
+    ws.set_paper(A3)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
