@@ -69,6 +69,13 @@ def ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+def count(value: float | None) -> int | float | None:
+    """A count read from a cell arrives as a float (17037.0); as a figure it is 17037, so the
+    JSON and the reports say 17037. A fraction (a county's slip, which the validator reports)
+    stays as it was typed."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def effective_due(entry: TaskEntry, city: Deadline | None) -> date | None:
     for deadline in (entry.county_due, city):
         if deadline is not None and deadline.dated:
@@ -133,13 +140,13 @@ def unit_light(states: Sequence[TaskState]) -> str:
 class ConnectionRow:
     type: str
     unit: str  # "全市" for the city-wide row
-    connections: float
+    connections: int | float
     step_average: dict[str, float | None]  # abolished steps absent
     step_limit: dict[str, int]
     average_days: float | None
     limit_days: int
     longest: float | None
-    over_limit: float
+    over_limit: int | float
     on_time_rate: float | None
     met: bool | None  # None when there were no connections
 
@@ -153,10 +160,10 @@ def _weighted(entries: Sequence[ConnectionEntry], value: Callable[[ConnectionEnt
 def connection_row(
     ctype: CustomerType, unit: str, entries: Sequence[ConnectionEntry]
 ) -> ConnectionRow:
-    connections = sum(e.connections or 0 for e in entries)
+    connections = count(sum(e.connections or 0 for e in entries))
     steps = {step: _weighted(entries, lambda e, s=step: e.steps.get(s)) for step in ctype.limits}
     average = _weighted(entries, lambda e: e.total)
-    over = sum(e.over_limit or 0 for e in entries)
+    over = count(sum(e.over_limit or 0 for e in entries))
     longest = max((e.longest for e in entries if e.longest is not None), default=None)
     if connections and average is not None:
         met = average <= ctype.total and all(
@@ -200,7 +207,7 @@ def connection_rows(
 class ReliabilityRow:
     area: str
     unit: str
-    customers: float
+    customers: int | float
     outage_hours: float
     average_hours: float | None
     target_hours: float
@@ -215,7 +222,7 @@ def reliability_row(
     area: Area, unit: str, entries: Sequence[ReliabilityEntry], yoy_cut: float
 ) -> ReliabilityRow:
     rows = [e for e in entries if e.customers and e.outage_hours is not None]
-    customers = sum(e.customers for e in rows)
+    customers = count(sum(e.customers for e in rows))
     hours = sum(e.outage_hours for e in rows)
     average = ratio(hours, customers)
     last = [e for e in entries if e.last_customers and e.last_outage_hours is not None]
@@ -262,8 +269,8 @@ def reliability_rows(
 class SanlingRow:
     indicator: str
     unit_of_measure: str
-    by_unit: dict[str, float | None]
-    total: float
+    by_unit: dict[str, int | float | None]  # counts (Indicator.whole) as int
+    total: int | float
     share: float | None  # of `share_of` (its part_of row, or the sum of its at_most rows)
     share_of: str
 
@@ -274,14 +281,15 @@ def sanling_rows(
     totals = {i.name: sum(v.get(i.name) or 0 for _, v in by_unit) for i in indicators}
     rows = []
     for ind in indicators:
+        figure = count if ind.whole else (lambda v: v)
         wholes = (ind.part_of,) if ind.part_of else ind.at_most
         whole = sum(totals[w] for w in wholes)
         rows.append(
             SanlingRow(
                 ind.name,
                 ind.unit,
-                {u: v.get(ind.name) for u, v in by_unit},
-                totals[ind.name],
+                {u: figure(v.get(ind.name)) for u, v in by_unit},
+                figure(totals[ind.name]),
                 ratio(totals[ind.name], whole) if wholes else None,
                 "＋".join(wholes),
             )

@@ -111,3 +111,28 @@ def test_writers_are_atomic_and_utf8(summary, tmp_path):
         path = write(summary, tmp_path / name)
         assert path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.md", "s.json"]
+
+
+def test_counts_read_as_floats_are_whole_numbers_in_json_and_reports():
+    """Cells arrive as floats (3.0); a count is written 3, not 3.0 — a fraction stays."""
+    a = ret(
+        "任城区",
+        connection=[conn("低压居民和小微企业用户", 3.0, {"受理并答复供电方案": 2.0}, 4.0, 1.0)],
+        reliability=[rel("市区", 1200.0, 4.5)],
+        sanling={"低压居民报装户数": 7.0, "低压用户节省投资（万元）": 3.0},
+    )
+    b = ret("兖州区", connection=[conn("低压居民和小微企业用户", 2.5, {}, 3.0)])
+    s = consolidate([a, b], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    text = report.to_json(s)
+    data = json.loads(text)
+    low = data["connection_time"][0]
+    assert low["connections"] == 5.5  # 2.5 typed by 兖州区 is kept, not rounded
+    assert [u["connections"] for u in low["units"]] == [3, 2.5]
+    assert '"connections": 3,' in text and '"over_limit": 1,' in text
+    city_area = next(r for r in data["reliability"] if r["area"] == "市区")
+    assert city_area["customers"] == 1200 and '"customers": 1200,' in text
+    sanling = {r["indicator"]: r for r in data["sanling"]}
+    assert sanling["低压居民报装户数"]["total"] == 7 and '"total": 7,' in text
+    assert sanling["低压居民报装户数"]["by_unit"]["任城区"] == 7 and '"任城区": 7.0' not in text
+    money = sanling["低压用户节省投资（万元）"]  # an amount, not a count: stays a decimal
+    assert isinstance(money["total"], float) and money["total"] == 3
