@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 import pandera.errors
@@ -48,7 +47,7 @@ C = models.C
 R = models.R
 
 # (check name, column key or None for "any column") → Rule. Column keys are the sheet's keys
-# (schemas.sheets); checks are pandera's built-ins or the names registered in schemas.models.
+# (schemas.sheets); checks are pandera's built-ins or the names given in schemas.models.
 RULES: dict[tuple[str, str | None], Rule] = {
     # 任务台账
     ("isin", "status"): Rule("status.invalid", params=lambda r: {"statuses": "、".join(STATUSES)}),
@@ -181,9 +180,8 @@ _BUILTINS = {
 }
 
 
-@cache
 def _schema(name: str):
-    return models.MODELS[name].to_schema()
+    return models.MODELS[name]
 
 
 def _dtype_ok(spec, series: pd.Series) -> bool:

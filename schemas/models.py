@@ -1,10 +1,12 @@
-"""One pandera DataFrameModel per data sheet (SPEC §2.2–2.4), columns aliased to the Chinese
+"""One pandera DataFrameSchema per data sheet (SPEC §2.2–2.4), columns named by the Chinese
 headers, over frames that addin/frames.py has already typed cell by cell (pandera never
 coerces: FACTS says coercion of bad text gives raw errors with no row). The frame index is the
 Excel row, so every failure maps to a cell.
 
-Custom checks are registered once with stable names; addin/pandera_map.py maps each name to a
-finding code and the one cell to fix. Row checks return True where an input is missing: a
+Custom checks are plain functions given to pa.Check with stable names; addin/pandera_map.py
+maps each name to a finding code and the one cell to fix. They are deliberately not registered
+with pandera.extensions.register_check_method: that imports pandera.strategies and with it
+hypothesis (~50 ms of every cold start) for data generation we never use. Row checks return True where an input is missing: a
 missing or unreadable cell is reported by its own rule, not again by the rules using it.
 Columns starting with "_" are context the validator adds (deadlines, reference limits)."""
 
@@ -13,9 +15,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pandera.extensions as extensions
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from schemas.reference import load
 from schemas.sheets import BEHIND_STATUSES, CONNECTION, RELIABILITY, SANLING, STATUSES, TASKS
@@ -54,33 +54,30 @@ def valid_phone(value: object) -> bool:
     return bool(parts) and all(_one_phone(p) for p in parts)
 
 
-# ---------------------------------------------------------------- registered checks
+# ---------------------------------------------------------------- the checks
 
 
-# name → the plain function, so addin.pandera_map can evaluate a clean sheet without
-# pandera's per-check bookkeeping (pandera still produces every failure table).
+# name → the plain function: the schemas below wrap them in pa.Check, and addin.pandera_map
+# evaluates a clean sheet with them directly, without pandera's per-check bookkeeping.
 CHECK_FUNCTIONS: dict[str, object] = {}
 
 
-def _register(**kw):
-    def decorate(fn):
-        CHECK_FUNCTIONS[fn.__name__] = fn
-        return extensions.register_check_method(statistics=[], **kw)(fn)
-
-    return decorate
+def _register(fn):
+    CHECK_FUNCTIONS[fn.__name__] = fn
+    return fn
 
 
-@_register(supported_types=pd.Series)
+@_register
 def whole_number(s: pd.Series) -> pd.Series:
     return s.isna() | (s % 1 == 0)
 
 
-@_register(supported_types=pd.Series)
+@_register
 def phone_number(s: pd.Series) -> pd.Series:
     return s.isna() | s.map(lambda v: v is None or valid_phone(v)).astype(bool)
 
 
-@_register(supported_types=pd.Series)
+@_register
 def progress_long_enough(s: pd.Series) -> pd.Series:
     return s.isna() | (s.str.len() >= MIN_PROGRESS_CHARS)
 
@@ -89,46 +86,46 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | (s.astype("str").str.len() == 0)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def done_needs_date(df: pd.DataFrame) -> pd.Series:
     return (df[T["status"]] != "已完成") | df[T["done_date"]].notna() | df["_done_date_bad"]
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def date_needs_done(df: pd.DataFrame) -> pd.Series:
     done = df[T["status"]].isin(("已完成", "已实现持续巩固"))
     return df[T["done_date"]].isna() | done | ~df[T["status"]].isin(STATUSES)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def behind_needs_problems(df: pd.DataFrame) -> pd.Series:
     return ~df[T["status"]].isin(BEHIND_STATUSES) | ~_blank(df[T["problems"]])
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def behind_needs_plan(df: pd.DataFrame) -> pd.Series:
     return ~df[T["status"]].isin(BEHIND_STATUSES) | ~_blank(df[T["plan"]])
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def progress_needed(df: pd.DataFrame) -> pd.Series:
     status = df[T["status"]]
     exempt = status.isin(("未启动", "不适用")) | ~status.isin(STATUSES)
     return exempt | ~_blank(df[T["progress"]])
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def na_needs_reason(df: pd.DataFrame) -> pd.Series:
     reason = ~_blank(df[T["progress"]]) | ~_blank(df[T["problems"]])
     return (df[T["status"]] != "不适用") | reason
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def overdue_not_on_schedule(df: pd.DataFrame) -> pd.Series:
     return (df[T["status"]] != "序时推进") | ~df["_overdue"].fillna(False).astype(bool)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def total_matches_steps(df: pd.DataFrame) -> pd.Series:
     steps = df[list(STEP_HEADERS)]
     given = steps.notna().any(axis=1)
@@ -136,50 +133,50 @@ def total_matches_steps(df: pd.DataFrame) -> pd.Series:
     return df[C["total"]].isna() | ~given | (diff <= TOTAL_TOLERANCE)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def longest_not_below_average(df: pd.DataFrame) -> pd.Series:
     n, total, longest = df[C["connections"]], df[C["total"]], df[C["longest"]]
     ok = longest >= total / n - 1e-9
     return n.isna() | (n <= 0) | total.isna() | longest.isna() | ok
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def longest_not_above_total(df: pd.DataFrame) -> pd.Series:
     total, longest = df[C["total"]], df[C["longest"]]
     return total.isna() | longest.isna() | (longest <= total + 1e-9)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def over_limit_within_connections(df: pd.DataFrame) -> pd.Series:
     n, over = df[C["connections"]], df[C["over_limit"]]
     return n.isna() | over.isna() | (over <= n)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def longest_over_limit_counted(df: pd.DataFrame) -> pd.Series:
     longest, over = df[C["longest"]], df[C["over_limit"]]
     return longest.isna() | over.isna() | (longest <= df["_limit"]) | (over > 0)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def sums_need_connections(df: pd.DataFrame) -> pd.Series:
     sums = df[[*STEP_HEADERS, C["total"], C["longest"]]].fillna(0)
     return df[C["connections"]].isna() | (df[C["connections"]] != 0) | (sums == 0).all(axis=1)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def over_limit_explained(df: pd.DataFrame) -> pd.Series:
     over = df[C["over_limit"]]
     return over.isna() | (over <= 0) | ~_blank(df[C["note"]])
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def outage_within_year(df: pd.DataFrame) -> pd.Series:
     n, hours = df[R["customers"]], df[R["outage_hours"]]
     return n.isna() | (n <= 0) | hours.isna() | (hours / n <= load().hours_in_year)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def target_met_or_explained(df: pd.DataFrame) -> pd.Series:
     n, hours = df[R["customers"]], df[R["outage_hours"]]
     last_n, last_hours = df[R["last_customers"]], df[R["last_outage_hours"]]
@@ -190,19 +187,19 @@ def target_met_or_explained(df: pd.DataFrame) -> pd.Series:
     return unknown | met.fillna(False).astype(bool) | ~_blank(df[R["note"]])
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def whole_where_counted(df: pd.DataFrame) -> pd.Series:
     v = df[S["value"]]
     return v.isna() | ~df["_whole"].astype(bool) | (v % 1 == 0)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def part_within_total(df: pd.DataFrame) -> pd.Series:
     v, total = df[S["value"]], df["_part_total"]
     return v.isna() | total.isna() | (v <= total)
 
 
-@_register(supported_types=pd.DataFrame)
+@_register
 def within_applications(df: pd.DataFrame) -> pd.Series:
     v, limit = df[S["value"]], df["_at_most"]
     return v.isna() | limit.isna() | (v <= limit)
@@ -211,88 +208,94 @@ def within_applications(df: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------- the models
 
 
-def _text(**kw):
-    return pa.Field(nullable=True, **kw)
+def _checks(*names: str) -> list[pa.Check]:
+    """Checks by registered name: the stable name is what the failure table's `check` column
+    shows and what addin/pandera_map.py maps to a finding code."""
+    return [pa.Check(CHECK_FUNCTIONS[n], name=n) for n in names]
 
 
-def _amount(**kw):
-    return pa.Field(nullable=True, ge=0, **kw)
+def _text(checks=()) -> pa.Column:
+    return pa.Column(str, nullable=True, checks=list(checks))
 
 
-class TasksModel(pa.DataFrameModel):
-    id: Series[str] = pa.Field(alias=T["id"])
-    county_units: Series[str] = _text(alias=T["county_units"])
-    county_due: Series[str] = _text(alias=T["county_due"])
-    status: Series[str] = _text(alias=T["status"], isin=list(STATUSES))
-    done_date: Series[pa.DateTime] = _text(alias=T["done_date"])
-    progress: Series[str] = _text(alias=T["progress"], progress_long_enough=())
-    problems: Series[str] = _text(alias=T["problems"])
-    plan: Series[str] = _text(alias=T["plan"])
-    phone: Series[str] = _text(alias=T["phone"], phone_number=())
-
-    class Config:
-        strict = False
-        coerce = False
-        done_needs_date = ()
-        date_needs_done = ()
-        behind_needs_problems = ()
-        behind_needs_plan = ()
-        progress_needed = ()
-        na_needs_reason = ()
-        overdue_not_on_schedule = ()
+def _label() -> pa.Column:
+    return pa.Column(str, nullable=False)
 
 
-class ConnectionModel(pa.DataFrameModel):
-    type: Series[str] = pa.Field(alias=C["type"])
-    connections: Series[float] = _amount(alias=C["connections"], whole_number=())
-    step_1: Series[float] = _amount(alias=STEP_HEADERS[0])
-    step_2: Series[float] = _amount(alias=STEP_HEADERS[1])
-    step_3: Series[float] = _amount(alias=STEP_HEADERS[2])
-    step_4: Series[float] = _amount(alias=STEP_HEADERS[3])
-    total: Series[float] = _amount(alias=C["total"])
-    longest: Series[float] = _amount(alias=C["longest"])
-    over_limit: Series[float] = _amount(alias=C["over_limit"], whole_number=())
-
-    class Config:
-        strict = False
-        coerce = False
-        total_matches_steps = ()
-        longest_not_below_average = ()
-        longest_not_above_total = ()
-        over_limit_within_connections = ()
-        longest_over_limit_counted = ()
-        sums_need_connections = ()
-        over_limit_explained = ()
+def _amount(*custom: str, gt: bool = False) -> pa.Column:
+    bound = pa.Check.greater_than(0) if gt else pa.Check.greater_than_or_equal_to(0)
+    return pa.Column(float, nullable=True, checks=[bound, *_checks(*custom)])
 
 
-class ReliabilityModel(pa.DataFrameModel):
-    area: Series[str] = pa.Field(alias=R["area"])
-    customers: Series[float] = pa.Field(nullable=True, gt=0, alias=R["customers"], whole_number=())
-    outage_hours: Series[float] = _amount(alias=R["outage_hours"])
-    outages: Series[float] = _amount(alias=R["outages"], whole_number=())
-    last_customers: Series[float] = pa.Field(
-        nullable=True, gt=0, alias=R["last_customers"], whole_number=()
+def _schema(name: str, columns: dict[str, pa.Column], checks: list[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        columns, checks=_checks(*checks), strict=False, coerce=False, name=name
     )
-    last_outage_hours: Series[float] = _amount(alias=R["last_outage_hours"])
-
-    class Config:
-        strict = False
-        coerce = False
-        outage_within_year = ()
-        target_met_or_explained = ()
 
 
-class SanlingModel(pa.DataFrameModel):
-    indicator: Series[str] = pa.Field(alias=S["indicator"])
-    value: Series[float] = _amount(alias=S["value"])
+TasksModel = _schema(
+    "TasksModel",
+    {
+        T["id"]: _label(),
+        T["county_units"]: _text(),
+        T["county_due"]: _text(),
+        T["status"]: _text([pa.Check.isin(list(STATUSES))]),
+        T["done_date"]: pa.Column(pa.DateTime, nullable=True),
+        T["progress"]: _text(_checks("progress_long_enough")),
+        T["problems"]: _text(),
+        T["plan"]: _text(),
+        T["phone"]: _text(_checks("phone_number")),
+    },
+    [
+        "done_needs_date",
+        "date_needs_done",
+        "behind_needs_problems",
+        "behind_needs_plan",
+        "progress_needed",
+        "na_needs_reason",
+        "overdue_not_on_schedule",
+    ],
+)
 
-    class Config:
-        strict = False
-        coerce = False
-        whole_where_counted = ()
-        part_within_total = ()
-        within_applications = ()
+ConnectionModel = _schema(
+    "ConnectionModel",
+    {
+        C["type"]: _label(),
+        C["connections"]: _amount("whole_number"),
+        **{header: _amount() for header in STEP_HEADERS},
+        C["total"]: _amount(),
+        C["longest"]: _amount(),
+        C["over_limit"]: _amount("whole_number"),
+    },
+    [
+        "total_matches_steps",
+        "longest_not_below_average",
+        "longest_not_above_total",
+        "over_limit_within_connections",
+        "longest_over_limit_counted",
+        "sums_need_connections",
+        "over_limit_explained",
+    ],
+)
 
+ReliabilityModel = _schema(
+    "ReliabilityModel",
+    {
+        R["area"]: _label(),
+        R["customers"]: _amount("whole_number", gt=True),
+        R["outage_hours"]: _amount(),
+        R["outages"]: _amount("whole_number"),
+        R["last_customers"]: _amount("whole_number", gt=True),
+        R["last_outage_hours"]: _amount(),
+    },
+    ["outage_within_year", "target_met_or_explained"],
+)
+
+SanlingModel = _schema(
+    "SanlingModel",
+    {S["indicator"]: _label(), S["value"]: _amount()},
+    ["whole_where_counted", "part_within_total", "within_applications"],
+)
 
 MODELS = {
     TASKS.name: TasksModel,
