@@ -21,11 +21,14 @@ from addin.summary_style import (
     SEVERITY_TEXT,
     SHEETS,
     STATE_LIGHT,
+    UNIT_WIDTH,
     SummaryFormats,
+    fit,
+    put_fitted,
     ratio,
     sheet,
 )
-from addin.xlsx import new_book, put, put_row
+from addin.xlsx import new_book, put
 
 if TYPE_CHECKING:
     from addin.consolidate import Summary
@@ -76,7 +79,7 @@ OVERVIEW_STATUS = (
 def _overview(book, fmt, s: Summary) -> None:
     headers = (
         [
-            ("报送单位", 14),
+            ("报送单位", UNIT_WIDTH),
             ("报送状态", 9),
             ("文件", 34),
             ("填报日期", 11),
@@ -115,21 +118,24 @@ def _overview(book, fmt, s: Summary) -> None:
         light = f.light if f else "grey"
         put(ws, row, 19, LIGHT_TEXT[light], fmt.light(light))
         put(ws, row, 20, "、".join(u.older), text)
+        fit(ws, row, headers, {1: u.unit, 3: u.file, 20: "、".join(u.older)})
     last_unit = row
     row += 1
     c, bold = s.city, {"bold": True, "bg_color": "#F2F2F2"}
     put(ws, row, 1, "全市合计", fmt(**bold))
-    put(ws, row, 2, f"计入 {sum(u.included for u in s.units)} 个单位", fmt(**bold))
-    put(ws, row, 3, "含退回台账" if s.include_invalid else "不含退回、未报单位", fmt(**bold))
+    put(ws, row, 2, None, fmt(**bold))
+    scope = "含退回台账" if s.include_invalid else "不含退回、未报单位"
+    put(ws, row, 3, f"计入 {sum(u.included for u in s.units)} 个单位（{scope}）", fmt(**bold))
     put(ws, row, 4, None, fmt(**bold))
-    put(ws, row, 5, sum(u.counts["error"] for u in s.units), fmt(num_format=COUNT, **bold))
-    put(ws, row, 6, sum(u.counts["warning"] for u in s.units), fmt(num_format=COUNT, **bold))
+    bold_num = fmt(num_format=COUNT, align="center", **bold)
+    put(ws, row, 5, sum(u.counts["error"] for u in s.units), bold_num)
+    put(ws, row, 6, sum(u.counts["warning"] for u in s.units), bold_num)
     for col, st in enumerate(OVERVIEW_STATUS, start=7):
-        put(ws, row, col, c.counts.get(st, 0), fmt(num_format=COUNT, **bold))
-    put(ws, row, 15, ratio(c.completion_rate), fmt(num_format=PCT, **bold))
-    put(ws, row, 16, ratio(c.due_completion_rate), fmt(num_format=PCT, **bold))
-    put(ws, row, 17, c.overdue, fmt(num_format=COUNT, **bold))
-    put(ws, row, 18, c.lagging, fmt(num_format=COUNT, **bold))
+        put(ws, row, col, c.counts.get(st, 0), bold_num)
+    put(ws, row, 15, ratio(c.completion_rate), fmt(num_format=PCT, align="center", **bold))
+    put(ws, row, 16, ratio(c.due_completion_rate), fmt(num_format=PCT, align="center", **bold))
+    put(ws, row, 17, c.overdue, bold_num)
+    put(ws, row, 18, c.lagging, bold_num)
     put(ws, row, 19, None, fmt(**bold))
     put(ws, row, 20, None, fmt(**bold))
     notes = [
@@ -183,6 +189,12 @@ def _matrix(book, fmt, s: Summary) -> None:
                 put(ws, row, col, "未报" if u.ret is None else "缺", fmt.light("grey"))
             else:
                 put(ws, row, col, st.status or "未填", fmt.light(st.light, text_wrap=True))
+        statuses = {
+            col: states[(u.unit, task.id)].status
+            for col, u in enumerate(s.units, start=5)
+            if (u.unit, task.id) in states
+        }
+        fit(ws, row, headers, {2: task.category, 3: task.text, 4: task.due, **statuses})
     row += 2
     put(ws, row, 3, "图例", fmt(bold=True, border=0))
     legend = [
@@ -199,24 +211,35 @@ def _matrix(book, fmt, s: Summary) -> None:
         row += 2
         put(ws, row, 3, "各单位自行增加的任务（不计入完成率）", fmt(bold=True, border=0))
         row += 1
-        for col, head in enumerate(
-            ("序号", "单位", "工作目标任务", "县级完成时限", "完成状态", "进展情况"), start=1
-        ):
-            put(ws, row, col, head, fmt(bold=True, bg_color="#DDEBF7"))
+        # 进展情况 spans the unit columns to the right, so long progress text stays readable
+        last = max(len(headers), 6)
+        local = [*headers[:5], ("进展情况", sum(w for _, w in headers[5:last]) or 10)]
+        heads = ("序号", "单位", "工作目标任务", "县级完成时限", "完成状态", "进展情况")
+        head = fmt(bold=True, bg_color="#DDEBF7", align="center")
+        for col, title in enumerate(heads, start=1):
+            put(ws, row, col, title, head)
+        if last > 6:
+            ws.merge_range(row - 1, 5, row - 1, last - 1, "进展情况", head)
         for unit, t in s.local_tasks:
             row += 1
-            put(ws, row, 1, t.id, centre)
-            put(ws, row, 2, unit, text)
-            put(ws, row, 3, t.text, text)
-            put(ws, row, 4, t.county_due.raw if t.county_due else "", text)
-            put(ws, row, 5, t.status, text)
+            values = [
+                (t.id, centre),
+                (unit, text),
+                (t.text, text),
+                (t.county_due.raw if t.county_due else "", text),
+                (t.status, fmt(align="center", text_wrap=True)),
+            ]
+            put_fitted(ws, row, local, values)
+            if last > 6:
+                ws.merge_range(row - 1, 5, row - 1, last - 1, "", text)
             put(ws, row, 6, t.progress, text)
+            fit(ws, row, local, {2: unit, 3: t.text, 6: t.progress})
 
 
 def _lagging(book, fmt, s: Summary) -> None:
     headers = [
         ("序号", 6),
-        ("单位", 12),
+        ("单位", UNIT_WIDTH),
         ("任务序号", 7),
         ("工作目标任务", 40),
         ("市定完成时间", 14),
@@ -257,7 +280,7 @@ def _lagging(book, fmt, s: Summary) -> None:
             (item.problems, text),
             (item.plan, text),
         ]
-        put_row(ws, row, values)
+        put_fitted(ws, row, headers, values)
     if s.lag_items:
         ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(s.lag_items), len(headers) - 1)
     else:
@@ -268,7 +291,7 @@ def _findings(book, fmt, s: Summary) -> None:
     headers = [
         ("序号", 6),
         ("文件", 30),
-        ("单位", 12),
+        ("单位", UNIT_WIDTH),
         ("级别", 6),
         ("代码", 24),
         ("工作表", 10),
@@ -305,7 +328,7 @@ def _findings(book, fmt, s: Summary) -> None:
             (f.message, text),
             (f.hint, text),
         ]
-        put_row(ws, row, values)
+        put_fitted(ws, row, headers, values)
     if s.findings:
         ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(s.findings), len(headers) - 1)
 
@@ -313,7 +336,7 @@ def _findings(book, fmt, s: Summary) -> None:
 def _sources(book, fmt, s: Summary) -> None:
     headers = [
         ("文件", 34),
-        ("报送单位", 12),
+        ("报送单位", UNIT_WIDTH),
         ("报送期次", 9),
         ("填报日期", 11),
         ("模板版本", 8),
@@ -339,4 +362,4 @@ def _sources(book, fmt, s: Summary) -> None:
             (s.validated_at, fmt(num_format="yyyy-mm-dd hh:mm:ss", align="center")),
             (src.use, text),
         ]
-        put_row(ws, row, values)
+        put_fitted(ws, row, headers, values)

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from addin.summary_style import COUNT, DAYS, HEADER_ROW, MET_LIGHT, MET_TEXT, PCT, ratio, sheet
+from addin.summary_style import (
+    COUNT,
+    DAYS,
+    HEADER_ROW,
+    MET_LIGHT,
+    MET_TEXT,
+    PCT,
+    UNIT_WIDTH,
+    fit,
+    ratio,
+    sheet,
+)
 from addin.xlsx import put
 from schemas.reference import load
 
@@ -16,7 +27,7 @@ if TYPE_CHECKING:
 
 def connection_sheet(book, fmt, s: Summary) -> None:
     steps = load().steps
-    headers = [("客户类型", 30), ("单位", 12), ("接电户数", 9)]
+    headers = [("客户类型", 36), ("单位", UNIT_WIDTH), ("接电户数", 9)]
     headers += [(f"{step}平均（工作日）", 11) for step in steps]
     headers += [
         ("合计平均（工作日）", 11),
@@ -73,7 +84,7 @@ def connection_sheet(book, fmt, s: Summary) -> None:
 def reliability_sheet(book, fmt, s: Summary) -> None:
     headers = [
         ("区域", 8),
-        ("单位", 12),
+        ("单位", UNIT_WIDTH),
         ("用户数", 12),
         ("停电时户数", 12),
         ("平均停电时间（小时）", 11),
@@ -107,8 +118,8 @@ def reliability_sheet(book, fmt, s: Summary) -> None:
             (r.target_hours, {"num_format": DAYS}),
             (ratio(r.last_average_hours), {"num_format": DAYS}),
             (ratio(r.yoy_change), {"num_format": "+0.0%;-0.0%;0.0%"}),
-            (MET_TEXT[r.met_target], {}),
-            (MET_TEXT[r.met_cut], {}),
+            (MET_TEXT[r.met_target], {"align": "center"}),
+            (MET_TEXT[r.met_cut], {"align": "center"}),
         ]
         for col, (value, props) in enumerate(values, start=1):
             put(ws, row, col, value, fmt(**props, **extra))
@@ -154,5 +165,6 @@ def sanling_sheet(book, fmt, s: Summary) -> None:
         put(ws, row, 3, r.total, fmt(num_format=COUNT if whole else "#,##0.00", bold=True))
         put(ws, row, 4, r.share if r.share_of else None, fmt(num_format=PCT))
         put(ws, row, 5, f"占 {r.share_of}" if r.share_of else "", fmt(text_wrap=True))
+        fit(ws, row, headers, {1: r.indicator, 5: f"占 {r.share_of}" if r.share_of else ""})
         for col, unit in enumerate(units, start=6):
             put(ws, row, col, r.by_unit.get(unit), number)

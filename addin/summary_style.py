@@ -4,7 +4,7 @@ headers in row 2, widths, frozen panes and an A3 landscape print set-up."""
 
 from __future__ import annotations
 
-from addin.xlsx import Formats, print_wide, put
+from addin.xlsx import Formats, print_wide, put, put_row, wrapped_height
 
 SHEETS = (
     "总览",
@@ -26,6 +26,8 @@ MET_TEXT = {True: "达标", False: "未达标", None: "—"}
 MET_LIGHT = {True: "green", False: "red", None: "grey"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
 PCT, DAYS, COUNT = "0.0%", "0.00", "#,##0"
+LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
+UNIT_WIDTH = 18  # room for the longest unit name, 济宁经济技术开发区
 
 
 class SummaryFormats(Formats):
@@ -60,3 +62,16 @@ def sheet(
 def ratio(value):
     """A rate or average that has no denominator shows as a dash, not as 0."""
     return "—" if value is None else value
+
+
+def fit(ws, row: int, headers: list[tuple[str, float]], values: dict[int, object]) -> None:
+    """Height of `row` for its wrapped text, {1-based column: value}: Excel and LibreOffice
+    do not grow rows for wrapped text when they open a file."""
+    cells = [(v, headers[col - 1][1]) for col, v in values.items() if col <= len(headers)]
+    ws.set_row(row - 1, wrapped_height(cells, line=LINE_HEIGHT, font_size=10))
+
+
+def put_fitted(ws, row: int, headers: list[tuple[str, float]], values: list[tuple]) -> None:
+    """(value, format) pairs from column A, and the row as tall as its text needs."""
+    put_row(ws, row, values)
+    fit(ws, row, headers, {col: v for col, (v, _) in enumerate(values, start=1)})

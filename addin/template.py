@@ -14,7 +14,6 @@ template_indicators.py. XlsxWriter is imported only when a workbook is written."
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from pathlib import Path
 
@@ -41,9 +40,8 @@ from addin.template_layout import (
     mark_key,
     message,
     validate,
-    width,
 )
-from addin.xlsx import new_book
+from addin.xlsx import new_book, text_lines
 from schemas.reference import Period, load
 from schemas.sheets import (
     CONNECTION,
@@ -266,7 +264,8 @@ def _guide(ws, fmt, ref, unit: str, period: Period) -> None:
 
 
 def _guide_height(text: str) -> float:
-    lines = sum(math.ceil(width(part) / 98) or 1 for part in text.split("\n"))
+    # the guide's text is in paragraphs: each one starts a line, so lines add up
+    lines = sum(text_lines(part, 99.5) for part in text.split("\n"))
     return round(lines * LINE_HEIGHT + 6, 2)
 
 

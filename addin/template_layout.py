@@ -6,11 +6,9 @@ Nothing here imports XlsxWriter: readers may import `mark_key` cheaply."""
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from datetime import date
 
-from addin.xlsx import Formats, print_wide
+from addin.xlsx import Formats, print_wide, wrapped_height
 from schemas.reference import load
 from schemas.sheets import FIRST_DATA_ROW, HEADER_ROW, MARKS_NAME, META_SHEET, SheetLayout
 
@@ -93,18 +91,10 @@ def frame(ws, fmt, layout: SheetLayout, fields: dict, last_row: int) -> None:
     )
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def height(values, layout: SheetLayout) -> float:
-    """Row height for wrapped text: Excel does not grow rows on open, so estimate the lines."""
-    lines = 1
-    for value, column in zip(values, layout.columns, strict=False):
-        per_line = max(1.0, column.width - 1.5)
-        for part in str(value or "").split("\n"):
-            lines = max(lines, math.ceil(width(part) / per_line) or 1)
-    return max(20.0, round(lines * LINE_HEIGHT + 4, 2))  # 20 pt: room to type
+    """Row height for `values` wrapped in the layout's columns, at least 20 pt: room to type."""
+    cells = zip(values, [c.width for c in layout.columns], strict=False)
+    return wrapped_height(cells, line=LINE_HEIGHT, minimum=20.0)
 
 
 def validate(ws, first: int, last: int, col: int, rule: dict) -> None:

@@ -5,6 +5,8 @@ stays text in the ledger, the summary and the console alike."""
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -70,3 +72,26 @@ def print_wide(ws, *, header_rows: tuple[int, int] | None = None) -> None:
     ws.center_horizontally()
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
+
+
+# --- row heights for wrapped text ------------------------------------------------------------
+# Excel does not grow a row for wrapped text when it opens a file, so the writer estimates the
+# lines: a column of width w holds about w - 1.5 half-width characters of 11-pt text (a Chinese
+# character counts two), proportionally more of smaller text.
+
+
+def text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def text_lines(value, width: float, font_size: float = 11) -> int:
+    per_line = max(1.0, (width - 1.5) * 11 / font_size)
+    return max(math.ceil(text_width(part) / per_line) or 1 for part in str(value).split("\n"))
+
+
+def wrapped_height(
+    cells: Iterable[tuple[object, float]], *, line: float, font_size: float = 11, minimum=0.0
+) -> float:
+    """Points for a row whose (value, column width) cells wrap: the tallest cell decides."""
+    lines = max((text_lines(v, w, font_size) for v, w in cells if isinstance(v, str)), default=1)
+    return max(minimum, round(lines * line + 4, 2))

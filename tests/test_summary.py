@@ -177,3 +177,21 @@ def test_findings_and_sources_sheets(book_path):
     sources = book["来源"]
     assert sources.cell(3, 8).value == "0" * 64
     assert sources.cell(3, 9).value == datetime(2022, 1, 10, 9)
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(book_path):
+    """Excel does not grow rows on open: a long task text gets a taller row than a short one."""
+    ws = openpyxl.load_workbook(book_path)["任务矩阵"]
+    texts = {r: ws.cell(r, 3).value for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value}
+    longest = max(texts, key=lambda r: len(texts[r] or ""))
+    shortest = min(texts, key=lambda r: len(texts[r] or ""))
+    assert ws.row_dimensions[longest].height > ws.row_dimensions[shortest].height
+
+
+def test_unit_columns_hold_the_longest_unit_name(book_path):
+    longest = max((u.name for u in load().units), key=len)
+    book = openpyxl.load_workbook(book_path)
+    for name, header in (("总览", "报送单位"), ("校验问题", "单位"), ("办电时限汇总", "单位")):
+        ws = book[name]
+        col = next(c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value == header)
+        assert ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width >= 2 * len(longest)
