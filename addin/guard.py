@@ -180,7 +180,28 @@ _EMPTY_CELL = re.compile(_PFX + rb"c(?=\s)[^>]*?" + _REF + rb"[^>]*/>")
 _DIMENSION = re.compile(
     _PFX + rb"dimension\s[^>]*?ref\s*=\s*[\"'][^\"']*?\$?([A-Za-z]{1,4})\$?(\d{1,11})[\"']"
 )
+# What Excel, WPS, LibreOffice, XlsxWriter and openpyxl all write: no prefix, r= first, double
+# quotes, upper-case column, no $. These have a literal start the regex engine jumps between,
+# so they run 4-5x faster than the general patterns above, whose optional prefix makes the
+# engine try every "<". Used only when they account for every cell tag of the sheet.
+_PLAIN_CELL = re.compile(rb"<c[\s/>]")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")  # also text that merely looks like one: then general
+_PLAIN_VALUE = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,11})"[^>]*(?<!/)>')
+_PLAIN_EMPTY = re.compile(rb'<c r="[A-Z]{1,4}\d{1,11}"[^>]*/>')
 FAST_SCAN_MAX = 16 * MB
+
+
+def _cell_refs(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """(column letters, row digits) of every cell that holds something, when every cell tag
+    carries its reference; None when one does not (then only a walk can place it)."""
+    if not _PREFIXED_CELL.search(data):
+        refs = _PLAIN_VALUE.findall(data)
+        if len(_PLAIN_CELL.findall(data)) == len(refs) + len(_PLAIN_EMPTY.findall(data)):
+            return refs
+    refs = _VALUE_CELL.findall(data)
+    if len(_ANY_CELL.findall(data)) == len(refs) + len(_EMPTY_CELL.findall(data)):
+        return refs
+    return None
 
 
 def _scan_sheet(z, info, path) -> None:
@@ -190,8 +211,8 @@ def _scan_sheet(z, info, path) -> None:
     if info.file_size <= FAST_SCAN_MAX:
         data = b"".join(_chunks(z, info, path))
         _check_prolog(data, iter(()), info, path)
-        refs = _VALUE_CELL.findall(data)
-        if len(_ANY_CELL.findall(data)) == len(refs) + len(_EMPTY_CELL.findall(data)):
+        refs = _cell_refs(data)
+        if refs is not None:
             dim = _DIMENSION.search(data)
             if dim:  # a declared range is only a claim; refuse only the impossible
                 r, c = int(dim.group(2)), _col_number(dim.group(1))

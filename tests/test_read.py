@@ -298,3 +298,22 @@ def test_cells_without_references_are_counted_in_order(tmp_path, ledger):
         lambda x: x.replace("</sheetData>", "<row>" + "<c><v>7</v></c>" * 3 + "</row></sheetData>"),
     )
     assert read_workbook(narrow).sheet("表一").cell(4, 3) == 7
+
+
+@pytest.mark.parametrize(
+    "xml, refs",
+    [
+        # the plain form every writer uses: the fast patterns answer
+        (b'<row r="2"><c r="B2" s="1"><v>1</v></c><c r="AB9" t="s"/></row>', [(b"B", b"2")]),
+        # a namespace prefix, single quotes, lower case, r= not first: the general patterns
+        (b"<x:c r='C3'><x:v>1</x:v></x:c>", [(b"C", b"3")]),
+        (b'<c s="1" r="D4"><v>1</v></c><c r="E5"><v>2</v></c>', [(b"D", b"4"), (b"E", b"5")]),
+        (b'<c r="$F$6"><v>1</v></c>', [(b"F", b"6")]),
+        # a value cell without r=: only the tag-by-tag walk can place it
+        (b'<c r="A1"><v>1</v></c><c><v>2</v></c>', None),
+    ],
+)
+def test_cell_refs_fast_and_general_agree(xml, refs):
+    from addin.guard import _cell_refs
+
+    assert _cell_refs(b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>") == refs
