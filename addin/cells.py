@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from schemas.sheets import STATUSES
@@ -30,6 +31,8 @@ _LOOKALIKE = str.maketrans({"。": ".", "－": "-", "—": "-", "–": "-", "～
 def text(value: Any) -> str:
     """The cell as a person reads it: NFKC, invisible characters dropped, stripped; numbers
     without a spurious .0; dates as ISO; empty → ""."""
+    if type(value) is str:  # most cells: skip the type tests below
+        return _text_of(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -42,12 +45,22 @@ def text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    return _text_of(str(value))
+
+
+# A return reads the same few hundred strings (headers, statuses, unit names) several times
+# each, and a batch reads the same ones in every return: cached (bounded) by their text.
+@lru_cache(maxsize=16384)
+def _text_of(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def compact(value: Any) -> str:
     """Text with every whitespace removed, for comparing against the catalogue."""
-    return re.sub(r"\s+", "", text(value))
+    return _SPACES.sub("", text(value))
 
 
 def is_blank(value: Any) -> bool:
