@@ -313,6 +313,8 @@ def venv_of(interpreter: str) -> str:
 def write_kit(
     kit: Path, interpreter: str, python_versions: tuple[str, ...], *, download: bool = True
 ) -> Path:
+    _checkout_on_path()
+    from addin.atomic import write_bytes_atomic, write_text_atomic
     from addin.render import render
 
     kit.mkdir(parents=True, exist_ok=True)
@@ -322,7 +324,7 @@ def write_kit(
         download_wheels(wheels, python_versions)
         build_own_wheel(wheels)
     for name in (f"{NAME}.xlam", f"{NAME}.zip"):
-        (kit / name).write_bytes((DIST / name).read_bytes())
+        write_bytes_atomic(kit / name, (DIST / name).read_bytes())
     context = {
         "venv": venv_of(interpreter),
         "interpreter": interpreter,
@@ -333,8 +335,10 @@ def write_kit(
     }
     bat = render("install.bat.j2", **context)
     # cmd.exe reads a batch file in the console's code page: GBK (936) on Chinese Windows.
-    (kit / "install.bat").write_bytes(bat.replace("\r\n", "\n").replace("\n", "\r\n").encode("gbk"))
-    (kit / "INSTALL.md").write_text(render("INSTALL.md.j2", **context), encoding="utf-8")
+    write_bytes_atomic(
+        kit / "install.bat", bat.replace("\r\n", "\n").replace("\n", "\r\n").encode("gbk")
+    )
+    write_text_atomic(kit / "INSTALL.md", render("INSTALL.md.j2", **context))
     return kit
 
 
