@@ -60,7 +60,14 @@ _SPACES = re.compile(r"\s+")
 
 def compact(value: Any) -> str:
     """Text with every whitespace removed, for comparing against the catalogue."""
+    if type(value) is str:  # the catalogue's long task texts are compared in every return
+        return _compact_of(value)
     return _SPACES.sub("", text(value))
+
+
+@lru_cache(maxsize=16384)
+def _compact_of(value: str) -> str:
+    return _SPACES.sub("", _text_of(value))
 
 
 def is_blank(value: Any) -> bool:
