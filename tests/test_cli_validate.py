@@ -148,9 +148,8 @@ def test_missing_path_one_chinese_line_exit_2(tmp_path):
 
 
 def test_console_script_exit_codes(returns):
-    exe = ROOT / ".venv" / "bin" / "taizhang"
-    if not exe.exists():
-        pytest.skip("console script not installed")
+    exe = Path(sys.executable).with_name("taizhang")  # the console script pip installed
+    assert exe.exists(), f"console script missing beside {sys.executable}"
     good = subprocess.run(
         [str(exe), "validate", str(returns["clean"])], capture_output=True, text=True, timeout=120
     )
