@@ -83,7 +83,9 @@ def progress_long_enough(s: pd.Series) -> pd.Series:
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype("str").str.len() == 0)
+    # == "" rather than .astype(str).str.len() == 0: the same answer for str, object and float
+    # columns, a third of the time (it runs eight times per return)
+    return s.isna() | (s == "")
 
 
 @_register
