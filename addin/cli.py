@@ -45,6 +45,13 @@ def resolve_unit(name: str):
     return unit
 
 
+def require_suffix(path: Path, suffix: str, option: str) -> None:
+    if path.suffix.lower() != suffix:
+        raise UsageError(
+            "usage.output-suffix", f"{option} 的文件名应以 {suffix} 结尾，收到“{path.name}”"
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="taizhang")
 def cli() -> None:
@@ -63,7 +70,11 @@ def template(unit_name: str | None, all_units: bool, period_code: str, output: P
     from addin.template import write_all, write_ledger
 
     period = resolve_period(period_code)
-    if all_units == bool(unit_name):
+    if all_units and unit_name:
+        raise UsageError(
+            "usage.unit-and-all", "--unit 和 --all 只能用一个：一个单位用 --unit，全部单位用 --all"
+        )
+    if not all_units and not unit_name:
         raise UsageError(
             "usage.unit-missing", "请用 --unit 指定一个单位，或用 --all 为全部单位生成"
         )
@@ -148,6 +159,14 @@ def consolidate(
     from addin.consolidate import run_consolidate
 
     period = resolve_period(period_code)
+    require_suffix(output, ".xlsx", "-o")
+    for path, suffix, option in (
+        (json_path, ".json", "--json"),
+        (html_path, ".html", "--report"),
+        (md_path, ".md", "--markdown"),
+    ):
+        if path is not None:
+            require_suffix(path, suffix, option)
     summary = run_consolidate(
         folder,
         period,

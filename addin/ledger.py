@@ -65,6 +65,7 @@ class Return:
     period: str | None  # period code from the cover
     filed: date | None  # 填报日期
     template_version: str | None
+    template: str | None = None  # the template id in the hidden metadata (ledger or console)
     tasks: tuple[TaskEntry, ...] = ()
     connection: tuple[ConnectionEntry, ...] = ()
     reliability: tuple[ReliabilityEntry, ...] = ()

@@ -129,8 +129,18 @@ def _read(name: str) -> dict:
 _PERIOD = re.compile(r"^(\d{4})(H1|Y)$")
 
 
+_LABEL = re.compile(r"^(\d{4})年(上半年|度|全年)$")
+
+
 def parse_period(code: str, rules: dict) -> Period | None:
-    code = code.strip().upper()
+    """A period from its code (2021Y, 2022H1, 2021P) or its label (2021年度, 2022年上半年)."""
+    code = re.sub(r"\s+", "", code).upper()
+    label = _LABEL.match(code)
+    if label:
+        code = label.group(1) + ("H1" if label.group(2) == "上半年" else "Y")
+    for special in rules.get("special", []):
+        if code == special["label"]:
+            code = special["code"]
     for special in rules.get("special", []):
         if special["code"] == code:
             return Period(

@@ -117,3 +117,21 @@ def test_period_rules(code, label, as_of, due):
 @pytest.mark.parametrize("code", ["2021", "2021H2", "21Y", "2019Y", "2022P", "", "abcd"])
 def test_malformed_or_unknown_periods(code):
     assert load().period(code) is None
+
+
+@pytest.mark.parametrize(
+    "label,code",
+    [
+        ("2021年度", "2021Y"),
+        ("2022年上半年", "2022H1"),
+        ("2021年任务台账（制定）", "2021P"),
+        (" 2023 年度 ", "2023Y"),
+    ],
+)
+def test_periods_by_their_label(label, code):
+    assert load().period(label).code == code
+
+
+def test_plan_issued_date_is_the_seed_s():
+    assert load().periods["plan_issued"] == date(2021, 5, 31)
+    assert "2021年5月31日" in SEED.read_text(encoding="utf-8")
