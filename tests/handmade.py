@@ -78,6 +78,8 @@ def ret(
     reliability=(),
     sanling=None,
     errors: int = 0,
+    template: str | None = "taizhang-ledger",
+    extra=(),
 ) -> Return:
     name = name or f"{unit}-{period}.xlsx"
     if tasks is None:  # all 68 catalogue tasks, 序时推进
@@ -92,9 +94,10 @@ def ret(
         period,
         filed,
         "1.0",
-        tuple(tasks),
-        tuple(connection),
-        tuple(reliability),
-        dict(sanling or {}),
-        findings,
+        template=template,
+        tasks=tuple(tasks),
+        connection=tuple(connection),
+        reliability=tuple(reliability),
+        sanling=dict(sanling or {}),
+        findings=findings + tuple(extra),
     )
