@@ -125,9 +125,24 @@ def check_deadline(table: Table, r: TaskRow, ctx: Context) -> tuple[Deadline | N
         return None, [table.make("time.county-due-invalid", r.row, "county_due", task=r.id)]
     if r.task is not None:
         city = parse_deadline(r.task.due, year=ctx.year)
-        if later_than(county, city):
+        # The city's 已实现… means achieved by the plan's issue date: a county date after it
+        # is later than the city's.
+        issued = ctx.ref.periods["plan_issued"]
+        if later_than(county, city, achieved_by=issued):
+            limit, note = r.task.due, ""
+            if city.kind == "achieved":
+                limit = f"{issued.year}年{issued.month}月{issued.day}日"
+                note = "（市定“已实现”即行动方案印发时已实现；已实现的填“已实现，持续巩固提升”）"
             return county, [
-                table.make("time.later-than-city", r.row, "county_due", task=r.id, city=r.task.due)
+                table.make(
+                    "time.later-than-city",
+                    r.row,
+                    "county_due",
+                    task=r.id,
+                    city=r.task.due,
+                    limit=limit,
+                    note=note,
+                )
             ]
     if county.ambiguous and county.due is not None:
         return county, [

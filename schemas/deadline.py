@@ -58,20 +58,28 @@ class Deadline:
 # --- comparison helpers the validator and the summary use -------------------------------
 
 
-def later_than(county: Deadline, city: Deadline) -> bool | None:
+def later_than(county: Deadline, city: Deadline, *, achieved_by: date | None = None) -> bool | None:
     """Is the county's deadline later than the city's (which SPEC forbids)?
 
-    - city not dated (持续推进, 已实现…, unknown): None — the city set no date to exceed,
-      so any county value is acceptable.
-    - city dated, county unknown: None — the county's value is unreadable; that is reported
-      once, by whoever parses it, not again as "later".
+    - city ongoing or unknown: None — the city set no date to exceed, so any county value is
+      acceptable.
+    - city achieved (已实现，持续巩固提升。): the city says the work was done when the plan was
+      issued. With `achieved_by` (the plan's issue date) that is a date: a dated county value
+      after it is later (True); the county's own 已实现…/持续推进 is fine (False). Without
+      `achieved_by`: None, as for ongoing.
+    - county unknown: None — the county's value is unreadable; that is reported once, by
+      whoever parses it, not again as "later".
     - city dated, county ongoing (持续推进, 自2021年6月起 …): True — an open-ended answer
       replaces a dated deadline with none, which is later than any date.
     - city dated, county achieved (已实现): False — done already is never late.
     - both dated: county.due > city.due (a coarser county value such as 2021年6月 against
       the city's 2021年6月15日前 is later, since its last on-time day is later).
     """
-    if not city.dated or county.kind == "unknown":
+    if county.kind == "unknown":
+        return None
+    if city.kind == "achieved" and achieved_by is not None:
+        return county.dated and county.due > achieved_by
+    if not city.dated:
         return None
     if county.kind == "achieved":
         return False

@@ -238,6 +238,15 @@ def test_later_than_rules():
     for county in (june, dec, ongoing, achieved, unknown):
         assert later_than(county, ongoing) is None
         assert later_than(county, achieved) is None
+    # the city's 已实现 means achieved by the plan's issue date, when that date is given
+    issued = D(2021, 5, 31)
+    assert later_than(parse_deadline("2022年底前"), achieved, achieved_by=issued) is True
+    assert later_than(parse_deadline("2021年5月底前"), achieved, achieved_by=issued) is False
+    assert later_than(ongoing, achieved, achieved_by=issued) is False
+    assert later_than(achieved, achieved, achieved_by=issued) is False
+    assert later_than(unknown, achieved, achieved_by=issued) is None
+    assert later_than(dec, ongoing, achieved_by=issued) is None  # ongoing city: anything goes
+    assert later_than(dec, june, achieved_by=issued) is True
     # a coarser county value ends later than the city's exact day
     assert later_than(parse_deadline("2021年5月"), parse_deadline("2021年5月15日前")) is True
 

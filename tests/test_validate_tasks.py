@@ -162,6 +162,40 @@ def test_later_than_city_matches_spec_example(wb):
     assert f.hint == "填写不晚于 2021年6月底前 的时限"
 
 
+def test_later_than_city_achieved_means_plan_issue_date(wb):
+    # task 12's city value is 已实现，持续巩固提升。: achieved when the plan was issued
+    bad = factory.set_task(wb, ACHIEVED, "县级完成时限", "2022年底前")
+    (f,) = run(bad).findings
+    assert (f.code, f.sheet, f.cell, f.task, f.value) == (
+        "time.later-than-city",
+        S,
+        "G14",
+        ACHIEVED,
+        "2022年底前",
+    )
+    assert f.message == "县级完成时限（2022年底前）晚于市定完成时间（已实现，持续巩固提升。）"
+    assert f.hint.startswith("填写不晚于 2021年5月31日 的时限")
+    for fine in ("2021年5月底前", "持续推进", "已实现，持续巩固提升"):
+        assert codes(factory.set_task(wb, ACHIEVED, "县级完成时限", fine)) == [], fine
+
+
+def test_later_than_city_spec_example_at_g11(wb):
+    bad = factory.set_task(wb, "9", "县级完成时限", "2022年底前")
+    (f,) = run(bad).findings
+    assert f.as_dict() == {
+        "code": "time.later-than-city",
+        "severity": "error",
+        "sheet": "任务台账",
+        "cell": "G11",
+        "row": 11,
+        "column": "县级完成时限",
+        "task": "9",
+        "value": "2022年底前",
+        "message": "县级完成时限（2022年底前）晚于市定完成时间（2021年6月底前）",
+        "hint": "填写不晚于 2021年6月底前 的时限",
+    }
+
+
 def test_earlier_county_deadline_passes(wb):
     assert codes(factory.set_task(wb, DATED, "县级完成时限", "2021年5月底前")) == []
 
