@@ -10,8 +10,12 @@ Rules decided here (SPEC §1, §5; issue 4):
   include_invalid). 迟报: 填报日期 after the period's due date. The file's mtime is never
   used for lateness — copying a file changes it; a return without 填报日期 already has a
   cover error and is 退回. 未报: no return (a `submission.missing` warning, no file).
-- A return naming an unknown unit or another period is not counted (`submission.unknown-unit`,
-  `submission.other-period`, errors) unless the validator already said so in its own words.
+- A return whose unit cannot be determined (no unit on the cover nor in the template's hidden
+  metadata, or a name not in the list) is listed in 校验问题 and 来源 with
+  `submission.unknown-unit` (error) and counted for nobody; the 未报 findings name such files
+  so the bureau can check whose they are. A return for another period is not counted
+  (`submission.other-period`) unless the validator already said so in its own words. A return
+  whose unit is known is that unit's whatever else is wrong with its cover (退回, never 未报).
 - The same 进展情况 (normalised, ≥ 20 characters) for the same task in two units' chosen
   returns: `submission.copied-text` (warning) on both.
 """
@@ -178,13 +182,15 @@ def consolidate(
     added: dict[str, list[Finding]] = defaultdict(list)
     candidates: dict[str, list[Return]] = defaultdict(list)
     returns = sorted(returns, key=lambda r: r.source.path)
+    unknown: list[str] = []  # files counted for no unit, named in the 未报 findings
     for ret in returns:
         key = ret.source.path
         if ret.unit not in names:
-            if not _has(ret, "file.", "cover.unit"):
-                added[key].append(
-                    make("submission.unknown-unit", value=ret.unit, units="、".join(names))
-                )
+            what = f"“{ret.unit}”不在名单中" if ret.unit else "封面和模板信息中都没有可识别的单位"
+            added[key].append(
+                make("submission.unknown-unit", value=ret.unit, what=what, units="、".join(names))
+            )
+            unknown.append(ret.source.name)
         elif ret.period not in (None, period.code):
             if not _has(ret, "cover.period"):
                 added[key].append(
@@ -248,8 +254,17 @@ def consolidate(
     for unit in names:
         ret = chosen.get(unit)
         if ret is None:
+            maybe = (
+                f"；另有无法确定报送单位的文件（{'、'.join(unknown)}），请核对是否为{unit}所报"
+                if unknown
+                else ""
+            )
             missing = make(
-                "submission.missing", unit=unit, period=period.label, due=period.due.isoformat()
+                "submission.missing",
+                unit=unit,
+                period=period.label,
+                due=period.due.isoformat(),
+                unknown=maybe,
             )
             rows.append(UnitRow(unit, "未报", None, None, False))
             findings.append(FindingRow("", unit, missing))

@@ -85,7 +85,7 @@ def ret(
     if tasks is None:  # all 68 catalogue tasks, 序时推进
         tasks = [task(t.id) for t in load().tasks]
     findings = tuple(
-        make("submission.missing", unit="x", period="x", due="x", severity="error")
+        make("submission.missing", unit="x", period="x", due="x", unknown="", severity="error")
         for _ in range(errors)
     )
     return Return(

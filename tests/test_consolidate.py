@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from addin.consolidate import consolidate
+from addin.findings import make
 from schemas.reference import load
 from tests.handmade import city_due, ret, task
 
@@ -155,3 +156,32 @@ def test_overview_text_counts_states():
 def test_status_count(status):
     s = run([ret("任城区"), ret("兖州区", filed=date(2022, 2, 1)), ret("曲阜市", errors=1)])
     assert s.status_count(status) == {"已报": 1, "迟报": 1, "退回": 1, "未报": 11}[status]
+
+
+def test_known_unit_with_a_cover_unit_error_is_退回_never_未报():
+    # the validator falls back to the template's hidden unit when the cover's is emptied
+    bad_cover = make("cover.unit-missing", sheet="封面", cell="B3", example="泗水县")
+    s = run([ret("泗水县", name="泗水县.xlsx", extra=[bad_cover])])
+    row = unit(s, "泗水县")
+    assert row.status == "退回" and row.file == "泗水县.xlsx" and not row.included
+    assert [fr.finding.code for fr in s.findings if fr.unit == "泗水县"] == ["cover.unit-missing"]
+    assert s.status_count("未报") == 13 and s.status_count("退回") == 1
+
+
+def test_return_whose_unit_cannot_be_determined_is_listed_and_named_in_未报():
+    bad_cover = make("cover.unit-missing", sheet="封面", cell="B3", example="泗水县")
+    s = run([ret(None, name="泗水县台账.xlsx", extra=[bad_cover])])
+    file_codes = [c for f, c in codes(s) if f == "泗水县台账.xlsx"]
+    assert file_codes == ["cover.unit-missing", "submission.unknown-unit"]
+    unknown = next(fr for fr in s.findings if fr.finding.code == "submission.unknown-unit")
+    assert unknown.finding.is_error and "封面和模板信息中都没有" in unknown.finding.message
+    assert [src.use for src in s.sources] == ["未计入"]
+    assert unit(s, "泗水县").status == "未报"  # no return names it
+    missing = next(
+        fr.finding
+        for fr in s.findings
+        if fr.unit == "泗水县" and fr.finding.code.endswith("missing")
+    )
+    assert "泗水县台账.xlsx" in missing.hint  # the bureau is told to check that file
+    named = run([ret(None, name="x.xlsx", extra=[bad_cover]), ret("泗水县", name="y.xlsx")])
+    assert unit(named, "泗水县").status == "已报" and unit(named, "泗水县").file == "y.xlsx"
