@@ -55,6 +55,25 @@ def _text_of(value: str) -> str:
     return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
 
 
+# What is shown and carried (messages, Finding.value, Return texts) is what the county typed:
+# only the surrounding whitespace (full-width and no-break too) and invisible characters go.
+# The NFKC form of text() is for comparing only.
+_EDGES = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
+
+
+def shown(value: Any) -> str:
+    """The cell as the county typed it, for display: text stripped at both ends only; numbers
+    and dates as text() writes them."""
+    if type(value) is str:
+        return _shown_of(value)
+    return text(value)
+
+
+@lru_cache(maxsize=16384)
+def _shown_of(value: str) -> str:
+    return _EDGES.sub("", value)
+
+
 _SPACES = re.compile(r"\s+")
 
 

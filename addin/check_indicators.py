@@ -186,7 +186,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 total=v["total"],
                 longest=v["longest"],
                 over_limit=v["over_limit"],
-                note=table.text(row, "note"),
+                note=table.shown(row, "note"),
             )
         )
     return result
@@ -227,7 +227,7 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 outages=v["outages"],
                 last_customers=v["last_customers"],
                 last_outage_hours=v["last_outage_hours"],
-                note=table.text(row, "note"),
+                note=table.shown(row, "note"),
             )
         )
     return result

@@ -67,7 +67,7 @@ def check_units(table: Table, r: TaskRow, ctx: Context) -> tuple[tuple[str, ...]
         return (), [
             table.make("unit.empty", r.row, "county_units", task=r.id, city=city, example=example)
         ]
-    units = roles.split_units(cells.text(raw))
+    units = roles.split_units(cells.shown(raw))
     found = []
     for unit in units:
         other = roles.unit_of_other_county(unit, ctx.unit.name) if ctx.unit else None
@@ -234,7 +234,7 @@ def check_rows(table: Table, rows: list[TaskRow], ctx: Context) -> TaskRows:
             and status not in DONE_STATUSES
         )
         result.findings += found
-        texts = {k: table.text(r.row, k) for k in ("progress", "problems", "plan")}
+        texts = {k: table.shown(r.row, k) for k in ("progress", "problems", "plan")}
         result.entries.append(
             TaskEntry(
                 id=r.id,
@@ -246,7 +246,7 @@ def check_rows(table: Table, rows: list[TaskRow], ctx: Context) -> TaskRows:
                 progress=texts["progress"],
                 problems=texts["problems"],
                 plan=texts["plan"],
-                text=r.task.text if r.task else table.text(r.row, "text"),
+                text=r.task.text if r.task else table.shown(r.row, "text"),
             )
         )
         data[H["id"]].append(r.id)

@@ -37,13 +37,17 @@ class Table:
     def text(self, row: int, key: str) -> str:
         return cells.text(self.raw(row, key))
 
+    def shown(self, row: int, key: str) -> str:
+        """The cell as typed (for messages and what a Return carries), see cells.shown."""
+        return cells.shown(self.raw(row, key))
+
     def address(self, row: int, key: str) -> str | None:
         col = self.columns.get(key)
         return None if col is None else a1(row, col)
 
     def make(self, code: str, row: int, key: str, *, task: str | None = None, **params) -> Finding:
-        """A finding at the cell (row, key); {value} is the cell's text unless given."""
-        params.setdefault("value", self.text(row, key) or None)
+        """A finding at the cell (row, key); {value} is the cell as typed unless given."""
+        params.setdefault("value", self.shown(row, key) or None)
         return make(
             code,
             sheet=self.name,

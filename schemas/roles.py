@@ -29,8 +29,10 @@ _UNIT_ENDINGS = ("局", "委", "办", "中心", "公司", "所", "政府", "管�
                  "委员会", "办事处", "集团", "站", "企业")  # fmt: skip
 # Where a name ends like a government body, for units no role keyword recognises.
 _GOVERNMENT_ENDINGS = ("局", "委", "办", "办公室", "委员会", "政府", "管委会", "办事处", "大队")
-_SEPARATORS = set("、,;/\n\r\t")  # after NFKC: ，→, ；→;
-_OPEN, _CLOSE = "([【〔《<", ")]】〕》>"
+# Split on the text as typed (the units are carried as the county wrote them), so the
+# full-width forms that NFKC would fold are listed too.
+_SEPARATORS = set("、,;/\n\r\t，；／﹐﹑﹔")
+_OPEN, _CLOSE = "([【〔《<（［〈＜﹙", ")]】〕》>）］〉＞﹚"
 _NOISE = re.compile(
     r"(?:按职责分工负责|按职责负责|分工负责|牵头负责|配合|负责|牵头|等单位|等部门|等)+$"
 )
@@ -123,7 +125,8 @@ def _clean(part: str) -> str:
 
 
 def split_units(text: object) -> list[str]:
-    """The units named in a 县级责任单位 (or 责任单位) cell, in order, without duplicates."""
+    """The units named in a 县级责任单位 (or 责任单位) cell, in order, without duplicates
+    (compared in NFKC form), each as typed: the role and county functions fold it."""
     if text is None:
         return []
     return list(_split_units(str(text)))
@@ -132,10 +135,12 @@ def split_units(text: object) -> list[str]:
 @lru_cache(maxsize=4096)
 def _split_units(text: str) -> tuple[str, ...]:
     units: list[str] = []
-    for part in _split_top(_nfkc(text)):
+    seen: set[str] = set()
+    for part in _split_top(text):
         for unit in _split_joined(_clean(part)):
             unit = _clean(unit)
-            if unit and unit not in units:
+            if unit and _nfkc(unit) not in seen:
+                seen.add(_nfkc(unit))
                 units.append(unit)
     return tuple(units)
 

@@ -96,3 +96,13 @@ def test_status_is_not_guessed(raw):
 def test_whole():
     assert cells.whole(3.0) == 3 and isinstance(cells.whole(3.0), int)
     assert cells.whole(2.5) == 2.5
+
+
+def test_shown_keeps_what_was_typed():
+    assert (
+        cells.shown("\u3000已实现，持续巩固提升（累计）：5户 \u200b")
+        == "已实现，持续巩固提升（累计）：5户"
+    )
+    assert cells.shown("１２") == "１２"  # shown as typed; text() is for comparing
+    assert cells.text("１２") == "12"
+    assert cells.shown(12.0) == "12" and cells.shown(None) == ""

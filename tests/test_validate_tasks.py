@@ -330,3 +330,33 @@ def test_return_entries_are_typed(wb):
 
 def test_achieved_may_carry_a_date(wb):
     assert codes(factory.set_task(wb, ACHIEVED, "完成日期", date(2021, 3, 1))) == []
+
+
+# ------------------------------------------------------------------ text as typed
+
+
+def test_county_text_is_carried_and_quoted_as_typed(wb):
+    progress = "完成线上平台对接，3月以来（累计）：5户"
+    bad = factory.set_task(wb, DATED, "进展情况", f"\u3000{progress} ")
+    bad = factory.set_task(bad, DATED, "存在问题", "无，（暂无）")
+    bad = factory.set_task(bad, DATED, "下步打算", "继续推进：扩面")
+    bad = factory.set_task(bad, DATED, "县级责任单位", "任城区发改局，曲阜市供电中心（营销部）")
+    bad = factory.set_task(bad, NEXT, "进展情况", "对接完成，（累计）")
+    bad = factory.set_task(bad, NEXT, "完成状态", "基本完成，（待验收）")
+    result = run(bad)
+    entry = next(e for e in result.tasks if e.id == DATED)
+    assert (entry.progress, entry.problems, entry.plan) == (
+        progress,
+        "无，（暂无）",
+        "继续推进：扩面",
+    )
+    assert entry.county_units == ("任城区发改局", "曲阜市供电中心（营销部）")
+    by_code = {f.code: f for f in result.findings}
+    other = by_code["unit.other-county"]
+    assert other.value == "任城区发改局，曲阜市供电中心（营销部）"
+    assert "曲阜市供电中心（营销部）" in other.message
+    invalid = by_code["status.invalid"]
+    assert invalid.value == "基本完成，（待验收）"
+    assert "“基本完成，（待验收）”" in invalid.message
+    short = by_code["status.progress-short"]
+    assert short.value == "对接完成，（累计）" and "“对接完成，（累计）”" in short.message
