@@ -16,6 +16,8 @@ Rules decided here (SPEC §1, §5; issue 4):
   so the bureau can check whose they are. A return for another period is not counted
   (`submission.other-period`) unless the validator already said so in its own words. A return
   whose unit is known is that unit's whatever else is wrong with its cover (退回, never 未报).
+- The bureau's console workbook (hidden metadata template = taizhang-console) and our own
+  outputs are not returns: they are dropped before anything else and listed nowhere.
 - The same 进展情况 (normalised, ≥ 20 characters) for the same task in two units' chosen
   returns: `submission.copied-text` (warning) on both.
 """
@@ -31,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from addin import aggregate as agg
+from addin.console import CONSOLE_TEMPLATE_ID
 from addin.errors import UsageError
 from addin.findings import Finding, make
 from addin.ledger import Return, TaskEntry
@@ -181,7 +184,9 @@ def consolidate(
     city_due = city_due or (lambda tid: city_deadline(tid, period.year))
     added: dict[str, list[Finding]] = defaultdict(list)
     candidates: dict[str, list[Return]] = defaultdict(list)
-    returns = sorted(returns, key=lambda r: r.source.path)
+    returns = sorted(
+        (r for r in returns if r.template != CONSOLE_TEMPLATE_ID), key=lambda r: r.source.path
+    )
     unknown: list[str] = []  # files counted for no unit, named in the 未报 findings
     for ret in returns:
         key = ret.source.path
@@ -370,6 +375,20 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def template_of(ret: Return) -> str | None:
+    """The template id in the file's hidden metadata. The validator records it; a file it found
+    not to be our ledger is read once more in case it did not (the console workbook must be
+    recognised to be left out, whichever validator made the Return)."""
+    if ret.template is not None or not _has(ret, "file.not-template"):
+        return ret.template
+    from addin.read import read_workbook
+
+    try:
+        return read_workbook(ret.source.path).meta.get("template")
+    except Exception:  # noqa: BLE001 — unreadable now: it stays what the validator said
+        return None
+
+
 def run_consolidate(
     folder: Path,
     period: Period,
@@ -401,6 +420,7 @@ def run_consolidate(
         found = []  # nobody has reported yet: the summary lists every unit as 未报
     paths = [p for p in found if Path(p).resolve() not in ours]
     returns = validate_paths(paths, period=period, jobs=jobs, progress=progress) if paths else []
+    returns = [replace(r, template=template_of(r)) for r in returns]
     result = consolidate(
         returns, period, include_invalid=include_invalid, validated_at=validated_at
     )

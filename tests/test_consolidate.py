@@ -185,3 +185,29 @@ def test_return_whose_unit_cannot_be_determined_is_listed_and_named_in_未报():
     assert "泗水县台账.xlsx" in missing.hint  # the bureau is told to check that file
     named = run([ret(None, name="x.xlsx", extra=[bad_cover]), ret("泗水县", name="y.xlsx")])
     assert unit(named, "泗水县").status == "已报" and unit(named, "泗水县").file == "y.xlsx"
+
+
+def test_console_workbook_is_not_a_return():
+    console = ret(None, name="控制台.xlsx", template="taizhang-console", errors=6)
+    s = run([console, ret("任城区")])
+    assert all(src.ret.source.name != "控制台.xlsx" for src in s.sources)
+    assert all(fr.file != "控制台.xlsx" for fr in s.findings)
+    assert s.all_ok and unit(s, "任城区").status == "已报"
+
+
+def test_console_written_into_the_returns_folder_is_skipped(tmp_path):
+    from addin.console import write_console
+    from addin.consolidate import run_consolidate
+    from addin.samples import make_returns
+
+    returns = tmp_path / "returns"
+    make_returns(returns, PERIOD, units=["任城区"], mistakes=False)
+    write_console(PERIOD, returns, returns / "控制台.xlsx")
+    s = run_consolidate(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
+    again = run_consolidate(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
+    for summary in (s, again):  # the second run also finds the first run's summary: ours too
+        assert [src.ret.source.name for src in summary.sources] == [
+            "任城区-2021Y-获得电力台账.xlsx"
+        ]
+        assert {fr.file for fr in summary.findings} == {""}  # only the 13 未报 units
+        assert unit(summary, "任城区").status == "已报"
