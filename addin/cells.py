@@ -194,7 +194,9 @@ def _from_text(s: str) -> tuple[date | None, str | None]:
 # statuses (so 已实现，持续巩固 reads as 已实现持续巩固); any other wording is not guessed at,
 # because a wrong guess would silently change what the county reported.
 _STATUS_NOISE = re.compile(r"[\s,，、。.;；:：!！]+")
-_STATUS_KEYS = {s: s for s in STATUSES}
+# The city's own wording of the achieved status (完成时间 of tasks 1–12: 已实现，持续巩固提升。)
+# copied into 完成状态 says the same thing: read it as 已实现持续巩固.
+_STATUS_KEYS = {s: s for s in STATUSES} | {"已实现持续巩固提升": "已实现持续巩固"}
 
 
 def status(value: Any) -> tuple[str | None, str | None]:

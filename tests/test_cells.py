@@ -80,6 +80,9 @@ def test_date_problems(raw):
         (" 已 完成 ", "已完成"),
         ("已实现，持续巩固", "已实现持续巩固"),
         ("序时推进。", "序时推进"),
+        ("已实现，持续巩固提升", "已实现持续巩固"),  # the city's own wording
+        ("已实现，持续巩固提升。", "已实现持续巩固"),
+        ("已实现持续巩固提升", "已实现持续巩固"),
         (None, None),
         ("", None),
     ],
@@ -88,7 +91,7 @@ def test_status_reads(raw, expected):
     assert cells.status(raw) == (expected, None)
 
 
-@pytest.mark.parametrize("raw", ["完成", "已经完成", "逾期", "滞后"])
+@pytest.mark.parametrize("raw", ["完成", "已经完成", "逾期", "滞后", "基本完成", "持续巩固提升"])
 def test_status_is_not_guessed(raw):
     assert cells.status(raw) == (None, cells.NOT_STATUS)
 

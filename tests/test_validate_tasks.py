@@ -360,3 +360,18 @@ def test_county_text_is_carried_and_quoted_as_typed(wb):
     assert "“基本完成，（待验收）”" in invalid.message
     short = by_code["status.progress-short"]
     assert short.value == "对接完成，（累计）" and "“对接完成，（累计）”" in short.message
+
+
+@pytest.mark.parametrize(
+    "typed", ["已实现，持续巩固提升", "已实现，持续巩固提升。", "已实现持续巩固提升"]
+)
+def test_status_in_the_citys_own_wording_passes(wb, typed):
+    ok = factory.set_task(wb, "2", "完成状态", typed)
+    assert codes(ok) == []
+    entry = next(e for e in run(ok).tasks if e.id == "2")
+    assert entry.status == "已实现持续巩固"
+
+
+@pytest.mark.parametrize("typed", ["完成", "逾期", "基本完成"])
+def test_status_other_words_still_invalid(wb, typed):
+    assert found(factory.set_task(wb, "2", "完成状态", typed)) == {("status.invalid", S, "H4")}
