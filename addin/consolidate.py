@@ -82,11 +82,48 @@ class LagItem:
     plan: str
 
 
+# Where a finding's file stands, in the order the counts are told. Only "unit" findings are
+# in 总览's 错误/警告 columns (the returns the units' rows show); 校验问题 lists them all.
+SCOPES = {
+    "unit": "总览所列各单位采用的台账",
+    "superseded": "被新版本替代的台账",
+    "uncounted": "未计入汇总的文件（单位不明或非本期）",
+    "missing": "未报单位",
+}
+SEVERITY_WORDS = (("error", "错误"), ("warning", "警告"))
+
+
 @dataclass(frozen=True)
 class FindingRow:
     file: str  # "" for a unit with no file
     unit: str
     finding: Finding
+    scope: str = "unit"  # a key of SCOPES
+
+
+def finding_counts(rows: Sequence[FindingRow]) -> dict[str, dict[str, int]]:
+    """{"all" and each scope: {"error": n, "warning": n}}."""
+    out = {key: {"error": 0, "warning": 0} for key in ("all", *SCOPES)}
+    for row in rows:
+        for key in ("all", row.scope):
+            out[key][row.finding.severity] += 1
+    return out
+
+
+def findings_text(counts: dict[str, dict[str, int]]) -> str:
+    """ "错误 4 条，警告 7 条（其中…）": the whole list's counts and where they come from, each
+    figure from `counts` (the JSON's finding_counts), so the CLI, the workbook and the reports
+    say the same sentence."""
+
+    def nonzero(c: dict[str, int]) -> str:
+        return "、".join(f"{word} {c[sev]} 条" for sev, word in SEVERITY_WORDS if c[sev])
+
+    parts = [
+        f"{label}：{nonzero(counts[key])}" for key, label in SCOPES.items() if nonzero(counts[key])
+    ]
+    whole = counts["all"]
+    text = f"错误 {whole['error']} 条，警告 {whole['warning']} 条"
+    return f"{text}（其中{'；'.join(parts)}）" if parts else text
 
 
 @dataclass(frozen=True)
@@ -122,18 +159,21 @@ class Summary:
                 return next((s for s in row.figures.states if s.id == task_id), None)
         return None
 
+    @property
+    def finding_counts(self) -> dict[str, dict[str, int]]:
+        return finding_counts(self.findings)
+
     def status_count(self, status: str) -> int:
         return sum(row.status == status for row in self.units)
 
     def overview_text(self) -> str:
         rate = self.city.completion_rate
-        errors = sum(r.finding.severity == "error" for r in self.findings)
         lines = [
             f"{self.period.label}汇总：{len(self.units)} 个单位，"
             + "，".join(f"{s} {self.status_count(s)}" for s in STATES),
             f"全市完成率 {'—' if rate is None else f'{rate:.1%}'}，逾期 {self.city.overdue} 项，"
             f"滞后 {self.city.lagging} 项（{'含' if self.include_invalid else '不含'}退回台账）",
-            f"校验问题：错误 {errors} 条，警告 {len(self.findings) - errors} 条",
+            f"校验问题：{findings_text(self.finding_counts)}",
         ]
         lines += [f"已写出：{path}" for path in self.outputs]
         return "\n".join(lines)
@@ -272,7 +312,7 @@ def consolidate(
                 unknown=maybe,
             )
             rows.append(UnitRow(unit, "未报", None, None, False))
-            findings.append(FindingRow("", unit, missing))
+            findings.append(FindingRow("", unit, missing, "missing"))
             continue
         catalogue = [t for t in ret.tasks if ref.task(t.id) is not None]
         figures = agg.task_figures(catalogue, city_due, period.as_of)
@@ -281,14 +321,16 @@ def consolidate(
         rows.append(UnitRow(unit, status, ret, figures, ret.ok or include_invalid, older[unit]))
 
     order = {u: i for i, u in enumerate(names)}
+    used = {r.source.path for r in chosen.values()}
+    superseded = {r.source.path for r in returns if r.unit in chosen} - used
     for ret in sorted(
         returns, key=lambda r: (order.get(r.unit, len(order)), r.source.name, r.source.path)
     ):
-        findings.extend(FindingRow(ret.source.name, ret.unit or "", f) for f in ret.findings)
+        path = ret.source.path
+        scope = "unit" if path in used else "superseded" if path in superseded else "uncounted"
+        findings.extend(FindingRow(ret.source.name, ret.unit or "", f, scope) for f in ret.findings)
     findings.sort(key=lambda fr: order.get(fr.unit, len(order)))  # stable: files keep order
 
-    used = {r.source.path for r in chosen.values()}
-    superseded = {r.source.path for r in returns if r.unit in chosen} - used
     sources = tuple(
         SourceRow(
             r,

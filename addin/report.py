@@ -105,7 +105,14 @@ def as_dict(s: Summary) -> dict:
         "validated_at": s.validated_at,
         "include_invalid": s.include_invalid,
         "status_counts": {st: s.status_count(st) for st in ("已报", "迟报", "退回", "未报")},
-        "city": {**_figures(s.city), "units_included": sum(u.included for u in s.units)},
+        "city": {
+            **_figures(s.city),
+            "units_included": sum(u.included for u in s.units),
+            # the 错误/警告 of the unit rows above, as in 总览's 全市合计 row
+            "errors": sum(u.counts["error"] for u in s.units),
+            "warnings": sum(u.counts["warning"] for u in s.units),
+        },
+        "finding_counts": s.finding_counts,
         "units": [
             {
                 "unit": u.unit,
@@ -242,6 +249,9 @@ def bars(
 
 
 def context(s: Summary) -> dict:
+    from addin.consolidate import findings_text
+    from addin.summary import totals_label
+
     data = as_dict(s)
     completion = [(u["unit"], u["completion_rate"]) for u in data["units"]]
     outage = [(r["area"], r["average_hours"]) for r in data["reliability"]]
@@ -268,6 +278,8 @@ def context(s: Summary) -> dict:
             fmt=lambda v: num(v) + " 小时" if v is not None else "—",
         ),
         "lagging_units": lagging_units,
+        "totals_label": totals_label(s),
+        "findings_text": findings_text(data["finding_counts"]),
         "missing_units": [u["unit"] for u in data["units"] if u["status"] == "未报"],
         "late_units": [u["unit"] for u in data["units"] if u["status"] == "迟报"],
         "returned_units": [u["unit"] for u in data["units"] if u["status"] == "退回"],

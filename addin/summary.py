@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from addin.atomic import write_atomic
+from addin.consolidate import findings_text
 from addin.summary_indicators import connection_sheet, reliability_sheet, sanling_sheet
 from addin.summary_style import (
     COUNT,
@@ -124,8 +125,8 @@ def _overview(book, fmt, s: Summary) -> None:
     c, bold = s.city, {"bold": True, "bg_color": "#F2F2F2"}
     put(ws, row, 1, "全市合计", fmt(**bold))
     put(ws, row, 2, None, fmt(**bold))
-    scope = "含退回台账" if s.include_invalid else "不含退回、未报单位"
-    put(ws, row, 3, f"计入 {sum(u.included for u in s.units)} 个单位（{scope}）", fmt(**bold))
+    label = totals_label(s)
+    put(ws, row, 3, label, fmt(text_wrap=True, **bold))
     put(ws, row, 4, None, fmt(**bold))
     bold_num = fmt(num_format=COUNT, align="center", **bold)
     put(ws, row, 5, sum(u.counts["error"] for u in s.units), bold_num)
@@ -138,6 +139,7 @@ def _overview(book, fmt, s: Summary) -> None:
     put(ws, row, 18, c.lagging, bold_num)
     put(ws, row, 19, None, fmt(**bold))
     put(ws, row, 20, None, fmt(**bold))
+    fit(ws, row, headers, {3: label})
     notes = [
         f"进展截至 {s.period.as_of:%Y-%m-%d}，报送截止 {s.period.due:%Y-%m-%d}，"
         f"汇总时间 {s.validated_at:%Y-%m-%d %H:%M}。",
@@ -145,7 +147,9 @@ def _overview(book, fmt, s: Summary) -> None:
         "及以前的任务中已完成的比例（县级时限有具体日期时按县级，否则按市定）。",
         "逾期 = 时限早于进展截至日且未完成；滞后 = 填报为进度滞后或未启动。红绿灯：有逾期为红，"
         "有滞后或超期完成为黄，其余为绿。",
-        "退回的台账列出但不计入全市合计（--include-invalid 时计入）；未报单位不计入。",
+        "退回的台账列出但不计入全市合计的任务数、完成率、逾期和滞后（--include-invalid 时计入）；"
+        "未报单位不计入。全市合计的错误、警告是上面各单位行之和。",
+        f"“校验问题”表共{findings_text(s.finding_counts)}。",
     ]
     for i, note in enumerate(notes, start=row + 2):
         put(ws, i, 1, note, fmt(border=0))
@@ -164,6 +168,16 @@ def _overview(book, fmt, s: Summary) -> None:
     chart.set_legend({"none": True})
     chart.set_size({"width": 960, "height": 360})
     ws.insert_chart(row + 2 + len(notes), 0, chart)
+
+
+def totals_label(s: Summary) -> str:
+    """What the 全市合计 row counts: the task figures cover the units counted in the totals,
+    the 错误/警告 columns every unit row above (the HTML report says the same)."""
+    scope = "含退回、不含未报" if s.include_invalid else "不含退回、未报"
+    return (
+        f"任务数、完成率、逾期、滞后计入 {sum(u.included for u in s.units)} 个单位（{scope}）；"
+        f"错误、警告为上列 {len(s.units)} 个单位之和"
+    )
 
 
 def _matrix(book, fmt, s: Summary) -> None:

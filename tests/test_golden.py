@@ -204,3 +204,64 @@ def test_returns_never_modified(golden):
 def test_summary_opens_in_libreoffice(golden, convert, tmp_path):
     pdf = convert(golden["base"] / "one" / "汇总.xlsx", "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_error_and_warning_totals_agree_everywhere(golden):
+    """总览's 全市合计 adds up its column; the CLI line, the JSON, the HTML and the Markdown
+    give the same figures, each recounted here from the 校验问题 and 来源 sheets."""
+    book = openpyxl.load_workbook(golden["base"] / "one" / "汇总.xlsx")
+    rows = overview(golden["base"] / "one" / "汇总.xlsx")
+    for col in ("错误", "警告"):
+        assert rows["全市合计"][col].value == sum(rows[u][col].value for u in EXPECTED)
+    label = rows["全市合计"]["文件"].value
+    assert f"计入 {len(COUNTED)} 个单位（不含退回、未报）" in label
+    assert f"错误、警告为上列 {len(EXPECTED)} 个单位之和" in label
+    # recount from 校验问题 (file, severity) and 来源 (file, use)
+    problems = book["校验问题"]
+    listed = [
+        (problems.cell(r, 2).value, problems.cell(r, 4).value)
+        for r in range(3, problems.max_row + 1)
+    ]
+    sources = book["来源"]
+    use = {
+        sources.cell(r, 1).value: sources.cell(r, 10).value for r in range(3, sources.max_row + 1)
+    }
+    tally: dict[str, dict[str, int]] = {}
+    for file, severity in listed:
+        scope = {"采用": "unit", "未采用（有较新版本）": "superseded", None: "missing"}.get(
+            use.get(file), "uncounted"
+        )
+        for key in ("all", scope):
+            tally.setdefault(key, {"错误": 0, "警告": 0})[severity] += 1
+    assert tally["unit"] == {
+        "错误": rows["全市合计"]["错误"].value,
+        "警告": rows["全市合计"]["警告"].value,
+    }
+    assert tally["superseded"] == {"错误": 1, "警告": 1}  # 汶上县's first try: bad status, older
+    expected = (
+        f"错误 {tally['all']['错误']} 条，警告 {tally['all']['警告']} 条（其中总览所列各单位采用的台账："
+        f"错误 {tally['unit']['错误']} 条、警告 {tally['unit']['警告']} 条；被新版本替代的台账：错误 1 条、"
+        f"警告 1 条；未报单位：警告 {tally['missing']['警告']} 条）"
+    )
+    summary = golden["summary"]
+    assert f"校验问题：{expected}" in summary.overview_text().splitlines()
+    notes = [overview_note.value for overview_note in book["总览"]["A"] if overview_note.value]
+    assert f"“校验问题”表共{expected}。" in notes
+    data = json.loads((golden["base"] / "one" / "汇总.json").read_text(encoding="utf-8"))
+    assert (data["city"]["errors"], data["city"]["warnings"]) == (
+        tally["unit"]["错误"],
+        tally["unit"]["警告"],
+    )
+    assert data["finding_counts"]["all"] == {
+        "error": tally["all"]["错误"],
+        "warning": tally["all"]["警告"],
+    }
+    html = (golden["base"] / "one" / "报告.html").read_text(encoding="utf-8")
+    city_row = next(line for line in html.splitlines() if line.startswith('<tr class="city">'))
+    assert label in city_row
+    assert (
+        f'<td class="n">{tally["unit"]["错误"]}</td><td class="n">{tally["unit"]["警告"]}</td>'
+        in city_row
+    )
+    assert expected in html
+    assert expected in (golden["base"] / "one" / "报告.md").read_text(encoding="utf-8")
