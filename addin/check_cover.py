@@ -113,6 +113,17 @@ def check_cover(
                 cover.unit = unit
                 if old:
                     out.append(at("报送单位", "cover.unit-old-name", unit=unit.name))
+                made_for = template_unit(ref, meta)
+                if made_for is not None and made_for.name != unit.name:
+                    # a file made for one unit returned by another: a copied file
+                    out.append(
+                        at(
+                            "报送单位",
+                            "cover.unit-not-template",
+                            template_unit=made_for.name,
+                            unit=unit.name,
+                        )
+                    )
 
     # 报送期次: the one asked for with --period wins for the checks that follow, so a county
     # that typed the wrong period gets one finding, not a cascade of date findings.
@@ -174,6 +185,12 @@ def check_cover(
         else:
             out.append(make("file.template-version-unknown", value=version, known=known))
     return cover
+
+
+def template_unit(ref: Reference, meta: dict) -> Unit | None:
+    """The unit the template was generated for (hidden metadata), when it names one."""
+    name = cells.compact(meta.get("unit")) if meta else ""
+    return ref.unit_named(name)[0] if name else None
 
 
 def _known_version(version: str) -> bool:

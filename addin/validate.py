@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from addin.check_cover import Cover, check_cover
+from addin import cells
+from addin.check_cover import Cover, check_cover, template_unit
 from addin.check_indicators import CHECKS as INDICATOR_CHECKS
 from addin.check_task_rows import Context, check_rows
 from addin.check_tasks import check_ids
@@ -94,7 +95,10 @@ def validate_workbook(
         cover = Cover(period=period)
         findings.append(_internal(COVER.name, exc))
     findings += cover.findings
-    ctx = Context(ref, cover.unit, cover.period, cover.filed, today, wb.date1904)
+    # Without a usable 报送单位 (reported above), the unit the template was made for still
+    # attributes the return and sets whose neighbours' names are foreign.
+    unit = cover.unit or template_unit(ref, wb.meta)
+    ctx = Context(ref, unit, cover.period, cover.filed, today, wb.date1904)
 
     entries, connection, reliability, sanling = [], [], [], {}
     table = tables[TASKS.name]
@@ -129,10 +133,11 @@ def validate_workbook(
 
     return Return(
         source=source,
-        unit=cover.unit.name if cover.unit else None,
+        unit=unit.name if unit else None,
         period=(cover.declared or cover.period).code if (cover.declared or cover.period) else None,
         filed=cover.filed,
         template_version=cover.template_version,
+        template=(cells.text(wb.meta.get("template")) or None) if wb.meta else None,
         tasks=tuple(entries),
         connection=tuple(connection),
         reliability=tuple(reliability),

@@ -177,3 +177,43 @@ def test_a_return_written_by_the_template_and_read_from_disk_is_clean(tmp_path):
 def test_label_column_header_lost_is_one_finding(wb, sheet, layout):
     bad = factory.set_cell(wb, sheet, 2, 1, None)
     assert found(bad) == {("file.header-changed", sheet, "A2")}
+
+
+def _with_meta(wb, **meta):
+    return Workbook(wb.sheets, wb.source, wb.format, wb.date1904, {**wb.meta, **meta})
+
+
+@pytest.mark.parametrize(
+    ("value", "code"), [(None, "cover.unit-missing"), ("济南市", "cover.unit-unknown")]
+)
+def test_unit_falls_back_to_the_templates_unit(wb, value, code):
+    bad = factory.set_cover(wb, "报送单位", value)
+    result = run(bad)
+    assert {(f.code, f.sheet, f.cell) for f in result.findings} == {
+        (code, "封面", at(wb, "报送单位"))
+    }
+    assert result.unit == "任城区"  # from the hidden metadata, so consolidation attributes it
+    assert run(_with_meta(bad, unit=None)).unit is None
+
+
+def test_template_id_is_carried(wb):
+    assert run(wb).template == "taizhang-ledger"
+    assert run(_with_meta(wb, template="taizhang-console")).template == "taizhang-console"
+    assert run(factory.build(meta=False)).template is None
+
+
+def test_unit_not_the_templates_unit_is_one_warning():
+    # 曲阜市's return on a file generated for 任城区 (a copied file)
+    qf = _with_meta(factory.build("曲阜市"), unit="任城区")
+    result = run(qf)
+    (f,) = result.findings
+    assert (f.code, f.severity, f.sheet, f.cell) == (
+        "cover.unit-not-template",
+        "warning",
+        "封面",
+        at(qf, "报送单位"),
+    )
+    assert f.message == "此模板是为 任城区 生成的，封面填写的是 曲阜市"
+    assert result.unit == "曲阜市"
+    # the template's unit under another spelling is the same unit
+    assert run(_with_meta(factory.build("曲阜市"), unit="曲阜")).findings == ()
