@@ -348,7 +348,7 @@ def consolidate(
     city_figures = agg.combine([row.figures for row in counted])
     return Summary(
         period=period,
-        validated_at=validated_at or now(),
+        validated_at=validated_at or stamp(),
         include_invalid=include_invalid,
         tasks=ref.tasks,
         units=tuple(rows),
@@ -407,6 +407,15 @@ def lag_items(rows: Sequence[UnitRow], ref, period: Period, city_due) -> list[La
     order = {u: i for i, u in enumerate(ref.unit_names)}
     items.sort(key=lambda i: (not i.overdue, i.due or date.max, order[i.unit], int(i.task)))
     return items
+
+
+def stamp() -> datetime:
+    """A summary's 汇总日期: today at midnight, so that two runs over the same returns on the
+    same day give the same workbook cell for cell and the same JSON. SOURCE_DATE_EPOCH (or the
+    caller's validated_at) pins it to a moment."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return now()
+    return datetime.combine(date.today(), datetime.min.time())
 
 
 def now() -> datetime:

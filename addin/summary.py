@@ -142,7 +142,7 @@ def _overview(book, fmt, s: Summary) -> None:
     fit(ws, row, headers, {3: label})
     notes = [
         f"进展截至 {s.period.as_of:%Y-%m-%d}，报送截止 {s.period.due:%Y-%m-%d}，"
-        f"汇总时间 {s.validated_at:%Y-%m-%d %H:%M}。",
+        f"汇总日期 {s.validated_at:%Y-%m-%d}。",
         "完成率 = 已完成及已实现持续巩固的任务 ÷ 除不适用外的任务；到期完成率 = 完成时限在进展截至日"
         "及以前的任务中已完成的比例（县级时限有具体日期时按县级，否则按市定）。",
         "逾期 = 时限早于进展截至日且未完成；滞后 = 填报为进度滞后或未启动。红绿灯：有逾期为红，"
@@ -357,7 +357,7 @@ def _sources(book, fmt, s: Summary) -> None:
         ("格式", 6),
         ("大小（字节）", 10),
         ("SHA-256", 66),
-        ("校验时间", 17),
+        ("汇总日期", 11),
         ("汇总使用", 16),
     ]
     ws = sheet(book, fmt, "来源", f"汇总所用文件（{s.period.label}）", headers)
@@ -373,7 +373,7 @@ def _sources(book, fmt, s: Summary) -> None:
             (r.source.format, centre),
             (r.source.size, fmt(num_format=COUNT)),
             (r.source.sha256, fmt(font_name="Consolas")),
-            (s.validated_at, fmt(num_format="yyyy-mm-dd hh:mm:ss", align="center")),
+            (s.validated_at.date(), fmt(num_format="yyyy-mm-dd", align="center")),
             (src.use, text),
         ]
         put_fitted(ws, row, headers, values)

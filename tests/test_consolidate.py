@@ -211,3 +211,45 @@ def test_console_written_into_the_returns_folder_is_skipped(tmp_path):
         ]
         assert {fr.file for fr in summary.findings} == {""}  # only the 13 未报 units
         assert unit(summary, "任城区").status == "已报"
+
+
+def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, monkeypatch):
+    import time
+
+    import openpyxl
+
+    from addin.consolidate import run_consolidate
+    from addin.samples import make_returns
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    returns = tmp_path / "returns"
+    make_returns(returns, PERIOD, units=["任城区", "曲阜市", "嘉祥县"])
+    out = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        s = run_consolidate(
+            returns, PERIOD, output=tmp_path / name / "s.xlsx", json_path=tmp_path / name / "s.json"
+        )
+        out.append((s, tmp_path / name))
+        time.sleep(1.1)  # a clock with seconds would tell the runs apart
+    (first, a), (second, b) = out
+    if first.validated_at.date() != second.validated_at.date():
+        pytest.skip("the runs straddled midnight")
+    assert first.validated_at == datetime.combine(date.today(), datetime.min.time())
+    assert (a / "s.json").read_bytes() == (b / "s.json").read_bytes()
+    one, two = (openpyxl.load_workbook(p / "s.xlsx") for p in (a, b))
+    assert one.sheetnames == two.sheetnames
+    for ws in one.worksheets:
+        assert [[c.value for c in r] for r in ws.iter_rows()] == [
+            [c.value for c in r] for r in two[ws.title].iter_rows()
+        ], ws.title
+    sources = one["来源"]
+    assert sources.cell(2, 9).value == "汇总日期" and sources.cell(3, 9).value == first.validated_at
+
+
+def test_source_date_epoch_and_validated_at_still_pin_the_moment(monkeypatch):
+    from addin.consolidate import stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641805200")
+    assert stamp() == datetime.fromtimestamp(1641805200)
+    assert run([ret("任城区")]).validated_at == AT
