@@ -69,20 +69,11 @@ def check_units(table: Table, r: TaskRow, ctx: Context) -> tuple[tuple[str, ...]
         ]
     units = roles.split_units(cells.shown(raw))
     found = []
+    foreign: dict[str, str] = {}  # unit → the other county it belongs to
     for unit in units:
         other = roles.unit_of_other_county(unit, ctx.unit.name) if ctx.unit else None
         if other is not None:
-            found.append(
-                table.make(
-                    "unit.other-county",
-                    r.row,
-                    "county_units",
-                    task=r.id,
-                    unit=unit,
-                    county=other,
-                    own=own,
-                )
-            )
+            foreign[unit] = other
         elif not roles.roles_of(unit) and not roles.is_government(unit):
             found.append(
                 table.make(
@@ -94,6 +85,20 @@ def check_units(table: Table, r: TaskRow, ctx: Context) -> tuple[tuple[str, ...]
                     example=_example(own, "供电企业", ctx.ref),
                 )
             )
+    if foreign:
+        # one cell copied from a neighbour is one root cause: one finding naming every unit
+        found.insert(
+            0,
+            table.make(
+                "unit.other-county",
+                r.row,
+                "county_units",
+                task=r.id,
+                unit="、".join(f"“{u}”" for u in foreign),
+                county="、".join(dict.fromkeys(foreign.values())),
+                own=own,
+            ),
+        )
     if r.task is not None:
         for role in roles.missing_roles(units, roles.required_roles(r.task.units)):
             found.append(

@@ -124,6 +124,21 @@ def test_unit_of_other_county(wb):
     }
 
 
+def test_several_units_of_other_counties_are_one_finding(wb):
+    # a whole cell copied from 曲阜市's file, plus one of 兖州区's
+    units = "曲阜市发改局、曲阜市供电中心、曲阜市行政审批服务局、兖州区住建局"
+    result = run(factory.set_task(wb, DATED, "县级责任单位", units))
+    (f,) = result.findings
+    assert (f.code, f.sheet, f.cell) == (
+        "unit.other-county",
+        S,
+        task_cell(wb, DATED, "县级责任单位"),
+    )
+    for unit in ("曲阜市发改局", "曲阜市供电中心", "曲阜市行政审批服务局", "兖州区住建局"):
+        assert f"“{unit}”" in f.message
+    assert "属于曲阜市、兖州区，不是本单位（任城区）" in f.message
+
+
 def test_unrecognised_unit_is_a_warning(wb):
     units = "任城区发改局、任城区供电公司、任城区行政审批服务局、老王"
     result = run(factory.set_task(wb, DATED, "县级责任单位", units))
