@@ -247,13 +247,22 @@ def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:
             if "value" in table.columns and cells.is_blank(table.raw(row, "value")):
                 out.append(_required(table, row, "value", label))
 
+    # The rules across rows (其中 ≤ its total, 线上办电 ≤ the applications) read other rows'
+    # values: a value with its own finding (negative; fractional where counted) feeds none of
+    # them, so one wrong cell is one finding.
+    sound = {
+        label: v
+        for label, v in values.items()
+        if v is not None and v >= 0 and (not indicators[label].whole or float(v).is_integer())
+    }
+
     def part_total(label: str) -> float | None:
         parent = indicators[label].part_of
-        return values.get(parent) if parent else None
+        return sound.get(parent) if parent else None
 
     def at_most(label: str) -> float | None:
         names = indicators[label].at_most
-        parts = [values.get(n) for n in names]
+        parts = [sound.get(n) for n in names]
         return sum(parts) if names and all(p is not None for p in parts) else None
 
     data = {

@@ -196,3 +196,22 @@ def test_abolished_cell_with_text_is_one_finding(wb):
     assert found(put(wb, CONN, LOW, **{header: "无此环节"})) == {
         ("indicator.abolished-step-filled", "办电时限", at(wb, CONN, LOW, header))
     }
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "code"),
+    [
+        ("低压小微企业报装户数（160千瓦及以下）", -1, "indicator.negative"),  # B3: 其中 B4 reads it
+        ("高压用户报装户数", 10.5, "indicator.not-whole"),  # two 其中 rows read it
+        ("低压小微企业报装户数（160千瓦及以下）", -250, "indicator.negative"),  # 线上办电 reads it
+    ],
+)
+def test_a_cell_with_a_finding_feeds_no_other_rule(wb, label, value, code):
+    assert found(put(wb, SAN, label, 数值=value)) == {
+        (code, "三零三省", at(wb, SAN, label, "数值"))
+    }
+
+
+def test_sanling_b3_negative_is_one_finding(wb):
+    bad = factory.set_cell(wb, "三零三省", 3, 2, -1)
+    assert found(bad) == {("indicator.negative", "三零三省", "B3")}
