@@ -236,6 +236,8 @@ def bars(
                 "w": round((value or 0) * scale, 1),
                 "text": fmt(value),
                 "target_x": None if target is None else round(label_w + target * scale, 1),
+                # the value label goes right of whichever ends further, bar or target line
+                "label_x": round(label_w + max(value or 0, target or 0) * scale + 6, 1),
                 "over": target is not None and value is not None and value > target,
             }
         )

@@ -136,3 +136,28 @@ def test_counts_read_as_floats_are_whole_numbers_in_json_and_reports():
     assert sanling["低压居民报装户数"]["by_unit"]["任城区"] == 7 and '"任城区": 7.0' not in text
     money = sanling["低压用户节省投资（万元）"]  # an amount, not a count: stays a decimal
     assert isinstance(money["total"], float) and money["total"] == 3
+
+
+def _outage_svg(html: str) -> list[tuple[float, float, float]]:
+    """(bar end, target line, value label x) per row of the reliability chart."""
+    svg = html[html.index('aria-label="各区域平均停电时间与目标"') :]
+    svg = svg[: svg.index("</svg>")]
+    rects = [
+        float(x) + float(w)
+        for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    ]
+    lines = [float(x) for x in re.findall(r'<line x1="([\d.]+)"', svg)]
+    labels = [float(x) for x in re.findall(r"<text x=\"([\d.]+)\" y=\"[\d.]+\">", svg)]
+    return list(zip(rects, lines, labels, strict=True))
+
+
+def test_outage_chart_labels_clear_both_bar_and_target():
+    # 市区 1.37 h under its 1.59 target (the label used to sit on the target line); 县城 over
+    a = ret("任城区", reliability=[rel("市区", 100, 137), rel("城镇", 100, 500)])
+    s = consolidate([a], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    html = report.to_html(s)
+    rows = _outage_svg(html)
+    assert len(rows) == 3
+    for bar_end, target, label in rows:
+        assert label > max(bar_end, target) + 2
+    assert "1.37 小时" in html
