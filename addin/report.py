@@ -213,6 +213,12 @@ def num(value, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+def dec(value, digits: int = 2) -> str:
+    """Days, hours and 万元 always with two decimals (22.00 beside 15.30, as the workbook's
+    0.00 format shows them), whether or not the value happens to be whole."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
 def bars(
     items: list[tuple[str, float | None]],
     *,
@@ -270,6 +276,7 @@ def context(s: Summary) -> dict:
         "d": data,
         "pct": pct,
         "num": num,
+        "dec": dec,
         "light_text": LIGHT_TEXT,
         "light_fill": LIGHT_FILL,
         "completion_chart": bars(completion, maximum=1.0),
@@ -277,7 +284,7 @@ def context(s: Summary) -> dict:
             outage,
             maximum=most * 1.1,
             targets=[r["target_hours"] for r in data["reliability"]],
-            fmt=lambda v: num(v) + " 小时" if v is not None else "—",
+            fmt=lambda v: dec(v) + " 小时" if v is not None else "—",
         ),
         "lagging_units": lagging_units,
         "totals_label": totals_label(s),

@@ -161,3 +161,23 @@ def test_outage_chart_labels_clear_both_bar_and_target():
     for bar_end, target, label in rows:
         assert label > max(bar_end, target) + 2
     assert "1.37 小时" in html
+
+
+def test_days_and_hours_always_have_two_decimals():
+    # a whole average (22) beside a fractional one: both as 0.00, as in the workbook
+    a = ret(
+        "任城区",
+        connection=[
+            conn("低压居民和小微企业用户", 2, {"受理并答复供电方案": 2}, 3),
+            conn("35千伏及以上双电源用户", 1, {"受理并答复供电方案": 22}, 22),
+        ],
+        reliability=[rel("市区", 100, 200)],
+        sanling={"低压用户节省投资（万元）": 3.0},
+    )
+    s = consolidate([a], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    html, md = report.to_html(s), report.to_markdown(s)
+    for text in (html, md):
+        assert re.search(r"\b22\.00\b", text) and re.search(r"\b1\.50\b", text)
+        assert re.search(r"\b2\.00\b", text)  # 市区 200 ÷ 100 hours
+        assert "3.00" in text  # 万元
+    assert "平均 22 个工作日" not in md and "平均 22.00 个工作日" in md
