@@ -8,6 +8,7 @@ Raises ReadFailure file.corrupt / file.too-large / file.hostile / file.encrypted
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import zipfile
@@ -25,6 +26,7 @@ EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 MAX_ROWS, MAX_COLS, MAX_CELLS = 100_000, 200, 2_000_000  # far beyond any ledger
 CHUNK = 1 * MB
 PROLOG_MAX = 1 * MB  # an XML prolog longer than this exists only to hide a DTD
+MERGED_MAX = 10_000  # merged ranges kept per ods table (a ledger has a handful)
 
 
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo, path):
@@ -115,9 +117,18 @@ def check_zip(path: str | os.PathLike, fmt: str | None = None) -> dict[str, Any]
                 more = _chunks(z, info, path)
                 _check_prolog(next(more, b""), more, info, path)
                 more.close()
+        merged: dict[str, list] = {}
         for info in sheets:
-            (_scan_ods if fmt == "ods" else _scan_sheet)(z, info, path)
-        return {"date1904": _date1904(z, names, path) if fmt in ("xlsx", "xlsm", "xltx") else False}
+            if fmt == "ods":
+                merged.update(_scan_ods(z, info, path))
+            else:
+                _scan_sheet(z, info, path)
+        return {
+            "date1904": _date1904(z, names, path) if fmt in ("xlsx", "xlsm", "xltx") else False,
+            # calamine gives no merged ranges for ods: the scan collects them (sheet name →
+            # ((row, col), (row, col)) 0-based inclusive, as calamine gives them for xlsx)
+            "merged": merged,
+        }
 
 
 def _sheet_parts(z, names, fmt, path) -> list[zipfile.ZipInfo]:
@@ -271,11 +282,16 @@ _ODS_TAG = re.compile(
     rb"([^>]*)>"
 )
 _REPEAT = re.compile(rb"number-(?:rows|columns)-repeated\s*=\s*[\"'](\d+)[\"']")
+_SPANNED = re.compile(rb"number-(rows|columns)-spanned\s*=\s*[\"'](\d+)[\"']")
+_TABLE_NAME = re.compile(rb"table:name\s*=\s*\"([^\"]*)\"|table:name\s*=\s*'([^']*)'")
 
 
-def _scan_ods(z, info, path) -> None:
+def _scan_ods(z, info, path) -> dict[str, list]:
     """ODS writes empty rows and columns as huge repeat counts; only repeats that carry a value
-    (and empty stretches before a value) become cells in calamine."""
+    (and empty stretches before a value) become cells in calamine. Returns the merged ranges
+    of each table (by name), which calamine does not give for ods."""
+    merged: dict[str, list] = {}
+    ranges: list = []
     more = _chunks(z, info, path)
     first = next(more, b"")
     _check_prolog(first, iter(()), info, path)
@@ -295,6 +311,11 @@ def _scan_ods(z, info, path) -> None:
             if tag == b"table":
                 if not closing:
                     row = max_row = max_col = 0
+                    name = _TABLE_NAME.search(attrs)
+                    ranges = []
+                    if name:
+                        text = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
+                        merged[html.unescape(text)] = ranges
                 continue
             rep = _REPEAT.search(attrs)
             count = int(rep.group(1)) if rep else 1
@@ -310,11 +331,17 @@ def _scan_ods(z, info, path) -> None:
                 else:
                     row_repeat, col, row_last = count, 0, 0
                 continue
+            if b"spanned" in attrs and tag == b"table-cell" and len(ranges) < MERGED_MAX:
+                span = {k: int(v) for k, v in _SPANNED.findall(attrs)}
+                rows, cols = span.get(b"rows", 1), span.get(b"columns", 1)
+                if rows > 1 or cols > 1:
+                    ranges.append(((row, col), (row + rows - 1, col + cols - 1)))
             col += count
             if not attrs.rstrip().endswith(b"/") or b"value-type" in attrs:
                 row_last = col
                 if col > EXCEL_COLS or row + row_repeat > EXCEL_ROWS:
                     _check_extent(path, info.filename, row + row_repeat, col)
+    return merged
 
 
 def _date1904(z, names, path) -> bool:

@@ -57,14 +57,18 @@ def read_workbook(
         fmt = sniff(path)
         if fmt == "encrypted-ooxml":
             raise fail("file.encrypted", path)
-        date1904 = False
+        date1904, merged = False, {}
         if guard:
-            date1904 = check_xls(path) if fmt == "xls" else check_zip(path, fmt)["date1904"]
+            if fmt == "xls":
+                date1904 = check_xls(path)
+            else:
+                learnt = check_zip(path, fmt)
+                date1904, merged = learnt["date1904"], learnt.get("merged") or {}
     except ReadFailure:
         raise
     except Exception as exc:  # a guard tripped on junk it did not foresee
         raise fail("file.corrupt", path, detail=_reason(exc)) from None
-    sheets = _calamine(path, fmt)
+    sheets = _calamine(path, fmt, merged)
     meta: dict[str, Any] = {}
     if META_SHEET in sheets:
         for values in sheets[META_SHEET].rows:
@@ -87,7 +91,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _calamine(path: Path, fmt: str) -> dict[str, Sheet]:
+def _calamine(path: Path, fmt: str, merged: dict[str, list]) -> dict[str, Sheet]:
+    """Every sheet's values; `merged` holds the merged ranges the guard found where calamine
+    gives none (ods)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     tmp = None
@@ -109,14 +115,22 @@ def _calamine(path: Path, fmt: str) -> dict[str, Sheet]:
                         "file.corrupt", path, detail=f"工作表名称“{meta.name}”重复（Excel 不允许）"
                     )
                 try:
-                    rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                    sheet = wb.get_sheet_by_index(index)
+                    rows = sheet.to_python(skip_empty_area=False)
                 except Exception:
                     if meta.typ != SheetTypeEnum.WorkSheet:
                         continue  # a chart or dialog sheet holds no ledger values
                     raise
+                ranges = sheet.merged_cell_ranges or merged.get(meta.name)
+                if ranges:
+                    values = [[_cell(v) for v in r] for r in rows]
+                    _spread_merged(values, ranges)
+                    cells = tuple(map(tuple, values))
+                else:
+                    cells = tuple(tuple(_cell(v) for v in r) for r in rows)
                 sheets[meta.name] = Sheet(
                     name=meta.name,
-                    rows=tuple(tuple(_cell(v) for v in r) for r in rows),
+                    rows=cells,
                     hidden=meta.visible != SheetVisibleEnum.Visible,
                 )
         return sheets
@@ -133,6 +147,31 @@ def _calamine(path: Path, fmt: str) -> dict[str, Sheet]:
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _spread_merged(rows: list[list[Any]], ranges) -> None:
+    """Give every cell of a merged range its top-left value, as a person sees it (an officer
+    who merges F3:F10 means one 县级责任单位 for eight tasks). `ranges` is calamine's
+    ((row, col), (row, col)) 0-based inclusive pairs (xlsx and xls; for ods the guard's scan
+    collects them). Only cells inside the read grid are filled, so a far-out range costs
+    nothing."""
+    if not ranges or not rows:
+        return
+    width = max(len(r) for r in rows)
+    for (r0, c0), (r1, c1) in ranges:
+        if not (0 <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
+            continue
+        value = rows[r0][c0]
+        if value is None:
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            last = min(c1, width - 1)
+            if len(row) <= last:
+                row.extend([None] * (last + 1 - len(row)))
+            for c in range(c0, last + 1):
+                if row[c] is None:
+                    row[c] = value
 
 
 def _reason(exc: BaseException) -> str:

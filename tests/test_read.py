@@ -213,7 +213,7 @@ def test_duplicate_entries_bomb_entities_and_entry_count(tmp_path, ledger):
 
 
 def test_check_zip_direct_and_ods_repeats(ledger):
-    assert check_zip(ledger) == {"date1904": False}
+    assert check_zip(ledger) == {"date1904": False, "merged": {}}
     assert code_of(REAL / "cal__issue_594_dos.ods") == "file.hostile"
     # ODS writes empty rows as huge repeat counts: normal, not a hostile file
     assert len(read_workbook(REAL / "cal__number_rows_repeated.ods").sheets) == 3
@@ -352,3 +352,48 @@ def test_wire_format_round_trips_every_cell_type(ledger):
                 assert have == want and type(have) is type(want)
     # and a real file read through a child equals the same file read here
     assert read_isolated(ledger).sheets == read_workbook(ledger).sheets
+
+
+# ---------------------------------------------------------------- merged cells
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_merged_ranges_read_as_a_person_sees_them(tmp_path, convert, fmt):
+    """Every cell of a merged range holds the top-left value (calamine gives the ranges for
+    xlsx and xls; for ods the guard's scan finds them)."""
+    path = tmp_path / "merged.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表一"
+    ws["A1"], ws["A12"] = "标题", "末行"
+    ws["F3"] = "任城区发展和改革局"
+    ws.merge_cells("F3:F10")
+    ws["B5"] = "两列"
+    ws.merge_cells("B5:C5")
+    ws["A11"] = None
+    ws.merge_cells("D11:E11")  # an empty merged range stays empty
+    book.save(path)
+    if fmt != "xlsx":
+        path = convert(path, fmt, tmp_path / fmt)
+    sheet = read_workbook(path).sheets["表一"]
+    assert [sheet.cell(r, 6) for r in range(2, 12)] == [None] + ["任城区发展和改革局"] * 8 + [None]
+    assert (sheet.cell(5, 2), sheet.cell(5, 3), sheet.cell(5, 4)) == ("两列", "两列", None)
+    assert (sheet.cell(11, 4), sheet.cell(11, 5)) == (None, None)
+
+
+def test_merged_range_far_out_costs_nothing(tmp_path):
+    small = tmp_path / "small.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    book.save(small)
+    far = rewrite(
+        small,
+        tmp_path / "far.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            "</sheetData>",
+            '</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+        ),
+    )
+    sheet = read_workbook(far).sheets[book.active.title]
+    assert sheet.rows == (("x",),)

@@ -217,3 +217,22 @@ def test_unit_not_the_templates_unit_is_one_warning():
     assert result.unit == "曲阜市"
     # the template's unit under another spelling is the same unit
     assert run(_with_meta(factory.build("曲阜市"), unit="曲阜")).findings == ()
+
+
+def test_merged_county_units_read_as_one_value_for_each_task(tmp_path):
+    """An officer unprotects the sheet and merges F3:F10 (one 县级责任单位 for tasks 1–8): each
+    task has that value, as on screen, so no unit.empty."""
+    from openpyxl import load_workbook
+
+    from addin.read import read_workbook
+    from tests.fill import make_return
+
+    path = make_return(tmp_path)
+    book = load_workbook(path)
+    book["任务台账"].protection.sheet = False
+    book["任务台账"].merge_cells("F3:F10")
+    book.save(path)
+    result = validate_workbook(read_workbook(path), factory.SOURCE, today=factory.TODAY)
+    assert [(f.code, f.cell) for f in result.findings] == []
+    units = {e.id: e.county_units for e in result.tasks}
+    assert all(units[str(i)] == units["1"] and units["1"] for i in range(1, 9))
