@@ -181,6 +181,41 @@ def to_date(value: Any, date1904: bool = False) -> tuple[date | None, str | None
     return _from_text(s)
 
 
+_SHORT_YMD = re.compile(r"^(\d{2})[./\-](\d{1,2})[./\-](\d{1,2})$")
+# What may follow a done date (2021年6月30日完成) and what the date itself may be made of: any
+# other word (计划…, 预计…) is not a completion date.
+_DONE_WORDS = re.compile(r"(?:已经?完成|完成|完工|办结|之前|以前|前|止)+$")
+_DATE_CHARS = re.compile(r"^[\d年月日号底末./\-]+$")
+
+
+def done_date(value: Any, date1904: bool = False, year: int | None = None):
+    """完成日期 read leniently, as an officer writes it: what to_date reads, and also a date
+    without its year (6月30日 → the period's `year`), a month (2021年6月 → its last day), a date
+    followed by words (2021年6月30日完成) and a two-digit year (21.6.30). The deadline grammar
+    reads the words; a range, a coarser span (上半年) or an ambiguous value is still not a date."""
+    found, problem = to_date(value, date1904)
+    if problem != NOT_DATE or not isinstance(value, str):
+        return found, problem
+    s = text(value).translate(_LOOKALIKE).replace(" ", "")
+    m = _SHORT_YMD.match(s)
+    if m:
+        found = _ymd(2000 + int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return (found, None) if found else (None, NOT_DATE)
+    s = _DONE_WORDS.sub("", s)
+    if not _DATE_CHARS.match(s):
+        return None, NOT_DATE
+    found, problem = _from_text(s)
+    if problem is None:
+        return found, None
+    from schemas.deadline import parse_deadline  # only for the rare text to_date cannot read
+
+    d = parse_deadline(s, year=year)
+    single = d.dated and len(d.milestones) == 1 and d.start is None and not d.ambiguous
+    if single and d.precision in ("day", "month") and not d.also_ongoing:
+        return d.due, None
+    return None, NOT_DATE
+
+
 def _from_text(s: str) -> tuple[date | None, str | None]:
     for pattern in _DATE_PATTERNS:
         m = pattern.match(s)

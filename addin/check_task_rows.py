@@ -169,7 +169,7 @@ def check_done_date(
     """(date, unreadable, findings) for 完成日期."""
     if "done_date" not in table.columns:
         return None, False, []
-    done, problem = cells.to_date(table.raw(r.row, "done_date"), ctx.date1904)
+    done, problem = cells.done_date(table.raw(r.row, "done_date"), ctx.date1904, ctx.year)
     if problem:
         return None, True, [table.make("time.done-date-invalid", r.row, "done_date", task=r.id)]
     if done is None:

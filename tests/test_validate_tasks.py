@@ -252,6 +252,32 @@ def test_done_date_text_forms_pass(wb):
         assert codes(factory.set_task(wb, DATED, "完成日期", value)) == [], value
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("6月30日", date(2021, 6, 30)),  # no year: the period's
+        ("2021年6月", date(2021, 6, 30)),  # a month: its last day
+        ("2021年6月30日完成", date(2021, 6, 30)),
+        ("2021年6月20日前", date(2021, 6, 20)),
+        ("21.6.30", date(2021, 6, 30)),  # two-digit year
+    ],
+)
+def test_done_date_as_officers_write_it(wb, typed, read):
+    ok = factory.set_task(wb, DATED, "完成日期", typed)
+    result = run(ok)
+    assert result.findings == ()
+    assert next(e for e in result.tasks if e.id == DATED).done_date == read
+
+
+@pytest.mark.parametrize(
+    "typed", ["2021年上半年", "计划2021年12月底完成", "2021年6月-7月", "2021年2月30日"]
+)
+def test_done_date_other_text_still_invalid(wb, typed):
+    assert found(factory.set_task(wb, DATED, "完成日期", typed)) == {
+        ("time.done-date-invalid", S, task_cell(wb, DATED, "完成日期"))
+    }
+
+
 # ------------------------------------------------------------------ statuses
 
 
