@@ -426,20 +426,6 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def template_of(ret: Return) -> str | None:
-    """The template id in the file's hidden metadata. The validator records it; a file it found
-    not to be our ledger is read once more in case it did not (the console workbook must be
-    recognised to be left out, whichever validator made the Return)."""
-    if ret.template is not None or not _has(ret, "file.not-template"):
-        return ret.template
-    from addin.read import read_workbook
-
-    try:
-        return read_workbook(ret.source.path).meta.get("template")
-    except Exception:  # noqa: BLE001 — unreadable now: it stays what the validator said
-        return None
-
-
 def run_consolidate(
     folder: Path,
     period: Period,
@@ -471,7 +457,6 @@ def run_consolidate(
         found = []  # nobody has reported yet: the summary lists every unit as 未报
     paths = [p for p in found if Path(p).resolve() not in ours]
     returns = validate_paths(paths, period=period, jobs=jobs, progress=progress) if paths else []
-    returns = [replace(r, template=template_of(r)) for r in returns]
     result = consolidate(
         returns, period, include_invalid=include_invalid, validated_at=validated_at
     )

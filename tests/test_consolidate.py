@@ -253,3 +253,19 @@ def test_source_date_epoch_and_validated_at_still_pin_the_moment(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641805200")
     assert stamp() == datetime.fromtimestamp(1641805200)
     assert run([ret("任城区")]).validated_at == AT
+
+
+def test_a_real_return_with_its_cover_unit_emptied_is_退回(tmp_path):
+    """The reviewer's repro end to end: 泗水县's file with 封面 报送单位 emptied."""
+    import openpyxl
+
+    from addin.consolidate import run_consolidate
+    from addin.samples import make_returns
+
+    [path] = make_returns(tmp_path / "in", PERIOD, units=["泗水县"], mistakes=False)
+    book = openpyxl.load_workbook(path)
+    book["封面"]["B3"] = None
+    book.save(path)
+    s = run_consolidate(tmp_path / "in", PERIOD, output=tmp_path / "s.xlsx", validated_at=AT)
+    assert unit(s, "泗水县").status == "退回" and unit(s, "泗水县").file == path.name
+    assert [fr.finding.code for fr in s.findings if fr.unit == "泗水县"] == ["cover.unit-missing"]
