@@ -96,8 +96,20 @@ def is_blank(value: Any) -> bool:
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
-def number(value: Any) -> tuple[float | None, str | None]:
-    """A number from a number cell or text such as "1,200", " 12 ", "１２"; "十二" is not."""
+def number(value: Any, units: tuple[str, ...] = ()) -> tuple[float | None, str | None]:
+    """A number from a number cell or text such as "1,200", " 12 ", "１２"; "十二" is not.
+    With `units` (the column's unit, e.g. ("户",)), text ending in one of them is read without
+    it: "100000户", "5,699 户", "12.5万元"; any other text is still not a number."""
+    found, problem = _number(value)
+    if problem and units and isinstance(value, str):
+        s = text(value)
+        for unit in units:
+            if s.endswith(unit) and len(s) > len(unit):
+                return _number(s[: -len(unit)])
+    return found, problem
+
+
+def _number(value: Any) -> tuple[float | None, str | None]:
     if value is None or isinstance(value, bool):
         return (None, None) if value is None else (None, NOT_NUMBER)
     if isinstance(value, (int, float)):

@@ -75,14 +75,32 @@ def _rows_by_label(
     return found
 
 
+# The unit a county may type after a number in each column ("5,699 户", "12.5万元"): the
+# column's own unit only; 三零三省's come from each indicator's unit in the catalogue.
+COLUMN_UNITS: dict[str, tuple[str, ...]] = {
+    "connections": ("户",),
+    "over_limit": ("户",),
+    "total": ("工作日",),
+    "longest": ("工作日",),
+    **{key: ("工作日",) for key in CONNECTION_NUMBERS if key.startswith("step:")},
+    "customers": ("户",),
+    "last_customers": ("户",),
+    "outage_hours": ("时户",),
+    "last_outage_hours": ("时户",),
+    "outages": ("户次",),
+}
+
+
 def _numbers(
     table: Table,
     rows: dict[str, int],
     keys: tuple[str, ...],
     out: list[Finding],
     skip: frozenset[tuple[str, str]] = frozenset(),
+    units: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, dict[str, float | None]]:
-    """label → key → number (None when empty, unreadable or the column is missing)."""
+    """label → key → number (None when empty, unreadable or the column is missing).
+    `units`: label → the units a value of that row may carry (default: COLUMN_UNITS by key)."""
     values: dict[str, dict[str, float | None]] = {}
     for label, row in rows.items():
         values[label] = {}
@@ -90,7 +108,8 @@ def _numbers(
             if (label, key) in skip:
                 values[label][key] = None
                 continue
-            value, problem = cells.number(table.raw(row, key))
+            allowed = units[label] if units is not None else COLUMN_UNITS.get(key, ())
+            value, problem = cells.number(table.raw(row, key), allowed)
             if problem:
                 out.append(
                     table.make(
@@ -101,16 +120,26 @@ def _numbers(
     return values
 
 
+def _abolished_mark(raw: object) -> bool:
+    """What may stand in an abolished step's cell: nothing, the template's "--" (or a dash or
+    slash like it), or 0 — nothing happened in a step that does not exist."""
+    if _ABOLISHED_MARK.match(cells.compact(raw)):
+        return True
+    value, problem = cells.number(raw)
+    return problem is None and value == 0
+
+
 def _sheet_empty(
     table: Table,
     rows: dict[str, int],
     keys: tuple[str, ...],
     skip: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
-    """Nothing typed in the county's cells (the template's "--" marks do not count)."""
+    """Nothing typed in the county's cells (the template's "--" marks, and a 0 in an
+    abolished step, do not count)."""
     return all(
         cells.is_blank(table.raw(row, k))
-        or ((label, k) in skip and _ABOLISHED_MARK.match(cells.compact(table.raw(row, k))))
+        or ((label, k) in skip and _abolished_mark(table.raw(row, k)))
         for label, row in rows.items()
         for k in keys
     )
@@ -146,7 +175,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
         return result
     for label, key in sorted(abolished, key=lambda lk: (rows[lk[0]], lk[1])):
         raw = table.raw(rows[label], key)
-        if key in table.columns and not _ABOLISHED_MARK.match(cells.compact(raw)):
+        if key in table.columns and not _abolished_mark(raw):
             out.append(
                 table.make(
                     "indicator.abolished-step-filled",
@@ -241,7 +270,9 @@ def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:
     if _sheet_empty(table, rows, ("value",)):
         result.findings += _empty_warning(table, planning)
         return result
-    values = {label: v["value"] for label, v in _numbers(table, rows, ("value",), out).items()}
+    units = {label: (indicators[label].unit,) for label in rows}
+    numbers = _numbers(table, rows, ("value",), out, units=units)
+    values = {label: v["value"] for label, v in numbers.items()}
     if not planning:
         for label, row in rows.items():
             if "value" in table.columns and cells.is_blank(table.raw(row, "value")):

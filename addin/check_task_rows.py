@@ -6,6 +6,7 @@ overdue)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -115,6 +116,13 @@ def check_units(table: Table, r: TaskRow, ctx: Context) -> tuple[tuple[str, ...]
     return tuple(units), found
 
 
+# A county deadline that defers to the city's: 按市定时间, 同市定时间, 与市定时间一致, 按市级完成时限执行 …
+_SAME_AS_CITY = re.compile(
+    r"^(?:按照?|同|与|依照?|执行|遵照)?市(?:定|级|里)?(?:的)?(?:完成)?时(?:间|限)"
+    r"(?:一致|相同|执行|为准|完成)?[。.]?$"
+)
+
+
 def check_deadline(table: Table, r: TaskRow, ctx: Context) -> tuple[Deadline | None, list[Finding]]:
     """The county's deadline, or None when it is missing or unreadable (reported here)."""
     if "county_due" not in table.columns:
@@ -125,6 +133,10 @@ def check_deadline(table: Table, r: TaskRow, ctx: Context) -> tuple[Deadline | N
         return None, [
             table.make("time.county-due-empty", r.row, "county_due", task=r.id, city=city_text)
         ]
+    typed = cells.compact(raw)
+    if r.task is not None and "市" in typed and _SAME_AS_CITY.match(typed):
+        # "按市定时间": the city's own deadline, as if copied
+        return parse_deadline(r.task.due, year=ctx.year), []
     county = parse_deadline(raw, year=ctx.year, date1904=ctx.date1904)
     if county.kind == "unknown":
         return None, [table.make("time.county-due-invalid", r.row, "county_due", task=r.id)]
@@ -237,6 +249,9 @@ def check_rows(table: Table, rows: list[TaskRow], ctx: Context) -> TaskRows:
             and due.dated
             and due.due < ctx.period.as_of
             and status not in DONE_STATUSES
+            # 持续推进 past a deadline that itself commits to continuing (……完成，持续推进) is
+            # what the deadline asked for; otherwise it claims to be on track like 序时推进
+            and not (status == "持续推进" and due.also_ongoing)
         )
         result.findings += found
         texts = {k: table.shown(r.row, k) for k in ("progress", "problems", "plan")}

@@ -73,7 +73,7 @@ RULES: dict[tuple[str, str | None], Rule] = {
         "status.overdue-on-schedule",
         "status",
         planning=False,
-        params=lambda r: {"due": r["_due_text"], "as_of": r["_as_of"]},
+        params=lambda r: {"due": r["_due_text"], "as_of": r["_as_of"], **_status(r)},
     ),
     # 办电时限, 供电可靠性, 三零三省
     ("greater_than_or_equal_to", None): Rule("indicator.negative"),

@@ -27,6 +27,7 @@ S = {c.key: c.header for c in SANLING.columns}
 STEP_HEADERS = tuple(C[f"step:{s}"] for s in load().steps)
 
 MIN_PROGRESS_CHARS = 10
+ON_TRACK_STATUSES = ("序时推进", "持续推进")
 TOTAL_TOLERANCE = 0.5  # 合计累计 may differ from the steps' sum by rounding (SPEC: ±0.5)
 
 # ---------------------------------------------------------------- phone numbers
@@ -124,7 +125,9 @@ def na_needs_reason(df: pd.DataFrame) -> pd.Series:
 
 @_register
 def overdue_not_on_schedule(df: pd.DataFrame) -> pd.Series:
-    return (df[T["status"]] != "序时推进") | ~df["_overdue"].fillna(False).astype(bool)
+    # 序时推进 and 持续推进 both say the task is on track; past its deadline it is behind
+    on_track = df[T["status"]].isin(ON_TRACK_STATUSES)
+    return ~on_track | ~df["_overdue"].fillna(False).astype(bool)
 
 
 @_register

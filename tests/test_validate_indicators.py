@@ -185,7 +185,7 @@ def test_planning_period_indicators_may_be_empty():
     assert codes(factory.build(period_code="2021P")) == []
 
 
-@pytest.mark.parametrize("mark", ["--", "—", "－－", "/", None])
+@pytest.mark.parametrize("mark", ["--", "—", "－－", "/", None, 0, 0.0, "0"])
 def test_dash_marks_in_abolished_cells_pass(wb, mark):
     header = factory.step_header("设计审查")
     assert codes(put(wb, CONN, LOW, **{header: mark})) == []
@@ -215,3 +215,50 @@ def test_a_cell_with_a_finding_feeds_no_other_rule(wb, label, value, code):
 def test_sanling_b3_negative_is_one_finding(wb):
     bad = factory.set_cell(wb, "三零三省", 3, 2, -1)
     assert found(bad) == {("indicator.negative", "三零三省", "B3")}
+
+
+@pytest.mark.parametrize("value", [1, 0.5, "0户"])
+def test_abolished_cell_with_a_figure_is_still_an_error(wb, value):
+    header = factory.step_header("设计审查")
+    assert found(put(wb, CONN, LOW, **{header: value})) == {
+        ("indicator.abolished-step-filled", "办电时限", at(wb, CONN, LOW, header))
+    }
+
+
+@pytest.mark.parametrize(
+    ("layout", "label", "header", "typed", "read"),
+    [
+        (CONN, DUAL, N, "100户", 100),
+        (CONN, DUAL, N, "1,00 户", None),  # not a number with or without the unit
+        (CONN, DUAL, TOTAL, "1080工作日", 1080),
+        (REL, "市区", "用户数", "350,000 户", 350000),
+        (SAN, "低压居民报装户数", "数值", "100000户", 100000),
+        (SAN, "低压居民报装户数", "数值", "5,699 户", 5699),
+        (SAN, "低压用户节省投资（万元）", "数值", "12.5万元", 12.5),
+        (SAN, "免行政审批承诺备案工程数", "数值", "8项", 8),
+    ],
+)
+def test_number_with_the_columns_unit(wb, layout, label, header, typed, read):
+    result = run(put(wb, layout, label, **{header: typed}))
+    if read is None:
+        assert {(f.code, f.cell) for f in result.findings} == {
+            ("indicator.not-number", at(wb, layout, label, header))
+        }
+        return
+    assert result.findings == ()
+    if layout is SAN:
+        assert result.sanling[label] == read
+
+
+@pytest.mark.parametrize(
+    ("label", "typed"),
+    [
+        ("低压居民报装户数", "100000万元"),
+        ("低压用户节省投资（万元）", "12户"),
+        ("低压居民报装户数", "约100户"),
+    ],
+)
+def test_other_units_are_still_not_numbers(wb, label, typed):
+    assert found(put(wb, SAN, label, 数值=typed)) == {
+        ("indicator.not-number", "三零三省", at(wb, SAN, label, "数值"))
+    }

@@ -215,6 +215,20 @@ def test_earlier_county_deadline_passes(wb):
     assert codes(factory.set_task(wb, DATED, "县级完成时限", "2021年5月底前")) == []
 
 
+@pytest.mark.parametrize(
+    "typed", ["按市定时间", "同市定时间", "与市定时间一致", "按市定完成时间执行"]
+)
+def test_county_due_deferring_to_the_city(wb, typed):
+    ok = factory.set_task(wb, DATED, "县级完成时限", typed)
+    result = run(ok)
+    assert result.findings == ()
+    entry = next(e for e in result.tasks if e.id == DATED)
+    assert entry.county_due.due == date(2021, 6, 30)
+    # and the city's date holds it: overdue if not done
+    late = set_many(ok, DATED, 完成状态="序时推进", 完成日期=None)
+    assert found(late) == {("status.overdue-on-schedule", S, task_cell(wb, DATED, "完成状态"))}
+
+
 def test_county_due_empty(wb):
     assert found(factory.set_task(wb, DATED, "县级完成时限", None)) == {
         ("time.county-due-empty", S, task_cell(wb, DATED, "县级完成时限"))
@@ -301,9 +315,24 @@ def test_date_with_other_status(wb):
     assert found(bad) == {("status.date-without-done", S, task_cell(wb, ONGOING, "完成日期"))}
 
 
-def test_overdue_typed_on_schedule(wb):
-    bad = set_many(wb, DATED, 完成状态="序时推进", 完成日期=None)
-    assert found(bad) == {("status.overdue-on-schedule", S, task_cell(wb, DATED, "完成状态"))}
+@pytest.mark.parametrize("typed", ["序时推进", "持续推进"])
+def test_overdue_typed_on_schedule(wb, typed):
+    bad = set_many(wb, DATED, 完成状态=typed, 完成日期=None)
+    (f,) = run(bad).findings
+    assert (f.code, f.sheet, f.cell) == (
+        "status.overdue-on-schedule",
+        S,
+        task_cell(wb, DATED, "完成状态"),
+    )
+    assert (
+        f.message
+        == f"完成时限 2021年6月底 已过（本期截至 2021-12-31），任务未完成，不能填“{typed}”（表示按期推进）"
+    )
+    # past a deadline that itself commits to continuing, 持续推进 is what was asked for
+    kept_on = set_many(wb, DATED, 县级完成时限="2021年6月底前完成，持续推进", 完成日期=None)
+    assert codes(set_many(kept_on, DATED, 完成状态="持续推进")) == []
+    # 持续推进 on a task whose own deadline is 持续推进 is never overdue
+    assert codes(set_many(wb, ONGOING, 完成状态="持续推进")) == []
     # the city's date still holds when the county typed 持续推进 ... which is itself later
     not_due = set_many(wb, "1", 完成状态="序时推进")  # 2022年底前: not yet due in 2021Y
     assert codes(not_due) == []
