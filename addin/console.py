@@ -266,6 +266,6 @@ def refresh(book) -> str:
     summary = run_consolidate(settings.folder, settings.period, output=settings.output)
     book.write_sheet(
         UNITS_SHEET,
-        unit_rows(settings.period, states_of(summary), summary.validated_at, settings.output),
+        unit_rows(settings.period, states_of(summary), datetime.now(), settings.output),
     )
     return summary.overview_text() + f"\n“{UNITS_SHEET}”表已刷新。"
