@@ -86,6 +86,11 @@ def validate_workbook(
         table, found = locate(wb, layout)
         tables[layout.name] = table
         findings += found
+    missing = [f for f in findings if f.code == "file.sheet-missing"]
+    if len(missing) == len(ALL_SHEETS):
+        # not one ledger sheet: some other spreadsheet was sent (one root cause, one finding)
+        sheets = "、".join(layout.name for layout in ALL_SHEETS)
+        findings = [make("file.not-ledger", sheets=sheets)]
 
     try:
         cover = check_cover(

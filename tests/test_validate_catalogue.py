@@ -67,6 +67,9 @@ def _scenarios():
     )
     dual, low = "10千伏双电源用户", "低压居民和小微企业用户"
     yield factory.build(meta=False)
+    yield factory.Workbook(
+        {"S1": factory.Sheet("S1", (("姓名",),))}, wb.source, wb.format
+    )  # not a ledger
     yield factory.set_cover(factory.set_cover(wb, "报送单位", None), "报送期次", None)
     yield factory.set_cover(factory.set_cover(wb, "报送单位", "济南"), "报送期次", "x")
     yield factory.set_cover(factory.build("兖州区"), "报送单位", "兖州市")

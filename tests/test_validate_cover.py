@@ -122,6 +122,32 @@ def test_missing_sheet_one_finding_each(wb):
     }
 
 
+def test_a_spreadsheet_that_is_not_a_ledger_is_one_finding(wb):
+    other = Workbook(
+        {"Sheet1": Sheet("Sheet1", (("姓名", "年龄"), ("张三", 30)))}, "x.xlsx", "xlsx"
+    )
+    result = run(other)
+    assert [(f.code, f.severity, f.sheet, f.cell) for f in result.findings] == [
+        ("file.not-ledger", "error", None, None)
+    ]
+    assert result.findings[0].message == (
+        "文件中没有台账的任何工作表（封面、任务台账、办电时限、供电可靠性、三零三省），可能报错了文件"
+    )
+    # one ledger sheet present: the others are reported one by one
+    only_cover = Workbook({"封面": wb.sheets["封面"]}, "x.xlsx", "xlsx", meta=wb.meta)
+    assert {f.code for f in run(only_cover).findings} == {"file.sheet-missing"}
+    assert len(run(only_cover).findings) == 4
+
+
+def test_a_corpus_spreadsheet_is_not_a_ledger():
+    from addin.read import read_workbook
+    from tests.conftest import CORPUS
+
+    path = next(p for p in sorted((CORPUS / "real").glob("*.xlsx")))
+    result = validate_workbook(read_workbook(path), factory.SOURCE, today=factory.TODAY)
+    assert [f.code for f in result.findings] == ["file.not-ledger"]
+
+
 def test_header_renamed_names_the_cell(wb):
     col = factory.column_of(factory.TASKS, "完成状态")
     bad = factory.set_cell(wb, "任务台账", 2, col, "状态")
