@@ -230,6 +230,8 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         result.findings += _empty_warning(table, planning)
         return result
     values = _numbers(table, rows, RELIABILITY_NUMBERS, out)
+    for label in _areas_not_served(table, rows, values, out):
+        del rows[label]  # a unit without (say) rural customers: nothing to hold to a target
     if not planning:
         for label, row in rows.items():
             for key in ("customers", "outage_hours"):
@@ -260,6 +262,23 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
             )
         )
     return result
+
+
+def _areas_not_served(
+    table: Table, rows: dict[str, int], values: dict, out: list[Finding]
+) -> list[str]:
+    """Areas whose figures are all empty or 0. With a 说明 (本区无农村用户) the unit has no
+    customers there; without one it is a single finding, not one per empty cell."""
+    absent = []
+    for label, row in rows.items():
+        if any(values[label][k] for k in RELIABILITY_NUMBERS) or any(
+            f.row == row and f.sheet == table.name for f in out
+        ):
+            continue
+        absent.append(label)
+        if "note" in table.columns and not table.text(row, "note"):
+            out.append(table.make("indicator.area-unexplained", row, "customers", label=label))
+    return absent
 
 
 def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:

@@ -145,6 +145,10 @@ def _scenarios():
             empty = factory.set_cell(empty, "办电时限", row, col, None)
     yield empty
     yield factory.set_row_value(wb, R, "市区", "用户数", 0)
+    rural = wb
+    for header in ("用户数", "停电时户数", "停电户次", "上年同期用户数", "上年同期停电时户数"):
+        rural = factory.set_row_value(rural, R, "农村", header, None)
+    yield rural
     yield factory.set_row_value(wb, R, "市区", "停电时户数", 10**10)
     yield factory.set_row_value(wb, R, "市区", "停电时户数", 10**6)
     yield factory.set_cell(wb, "三零三省", 13, 1, "多的")

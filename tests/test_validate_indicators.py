@@ -160,6 +160,27 @@ def test_target_missed_needs_a_note(wb):
     assert codes(cut) == []
 
 
+REL_FIGURES = ("用户数", "停电时户数", "停电户次", "上年同期用户数", "上年同期停电时户数")
+
+
+@pytest.mark.parametrize("blank", [None, 0])
+def test_an_area_the_unit_does_not_have(wb, blank):
+    empty = put(wb, REL, "农村", **dict.fromkeys(REL_FIGURES, blank))
+    assert found(empty) == {
+        ("indicator.area-unexplained", "供电可靠性", at(wb, REL, "农村", "用户数"))
+    }
+    explained = put(empty, REL, "农村", 说明="本区无农村用户")
+    result = run(explained)
+    assert result.findings == ()
+    assert [e.area for e in result.reliability] == ["市区", "城镇"]
+
+
+def test_one_missing_figure_of_an_area_is_still_that_cell(wb):
+    assert found(put(wb, REL, "农村", 用户数=None)) == {
+        ("indicator.value-missing", "供电可靠性", at(wb, REL, "农村", "用户数"))
+    }
+
+
 # ------------------------------------------------------------------ 三零三省
 
 
