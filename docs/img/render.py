@@ -23,7 +23,7 @@ LIMIT = 200_000  # bytes per picture
 PICTURES = {
     "template-tasks.png": ("template", "工作任务台账", 90, 330),
     "marked-tasks.png": ("marked", "工作任务台账", 90, 240),
-    "summary-overview.png": ("summary", "任务台账汇总", 90, 268),
+    "summary-overview.png": ("summary", "任务台账汇总", 90, 300),
     "summary-matrix.png": ("summary", "任务完成状态矩阵", 80, 221),
 }
 
