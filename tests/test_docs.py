@@ -4,6 +4,7 @@ verb of SPEC §4 exists, and the README's two set-up commands are the Makefile's
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 import pytest
@@ -147,3 +148,16 @@ def test_readme_layout_lists_every_module():
             assert re.search(rf"^\s+{re.escape(module.name)}\s", text, flags=re.M), (
                 f"README's layout does not list {package}/{module.name}"
             )
+
+
+def test_readme_demo_output_is_what_the_demo_prints(tmp_path, monkeypatch, capsys):
+    """The README pastes `make demo`'s output; it must stay the program's real output."""
+    from addin.demo import run_demo
+
+    block = re.search(r"```text\n\$ make demo\n(.*?)```", readme(), re.S)
+    assert block, "README has no `make demo` output block"
+    pasted = [line for line in block.group(1).splitlines() if not line.startswith(".venv/")]
+    monkeypatch.chdir(tmp_path)
+    assert run_demo(Path("demo-out")) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == pasted
