@@ -9,6 +9,7 @@ finished file."""
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,27 @@ from addin.errors import OutputError, TaizhangError
 
 TEMP_PREFIX = ".~"  # hidden on Unix and skipped by batch.find_returns ("." names)
 TEMP_SUFFIX = ".tmp"
+
+
+# The system's own text (strerror) is English, or the Windows locale's: users read Chinese.
+REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.EEXIST: "已有同名文件",
+    errno.EISDIR: "目标是一个文件夹",
+    errno.ENOTDIR: "路径中有一级不是文件夹",
+    errno.EACCES: "没有写入权限（或文件正被 Excel 打开）",
+    errno.EPERM: "没有写入权限（或文件正被 Excel 打开）",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘只读",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OSError happened, in Chinese, from its errno."""
+    if exc.errno in REASONS:
+        return REASONS[exc.errno]
+    return f"系统错误（errno {exc.errno}）" if exc.errno is not None else "系统错误"
 
 
 def temp_path(path: Path) -> Path:
@@ -33,9 +55,7 @@ def ensure_folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(
-            "output.folder", f"无法建立文件夹“{folder}”：{exc.strerror or exc}"
-        ) from exc
+        raise OutputError("output.folder", f"无法建立文件夹“{folder}”：{os_reason(exc)}") from exc
     return folder
 
 
@@ -88,4 +108,4 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
             f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹不可写。"
             "请关闭该文件后重试，原文件未改动",
         )
-    return OutputError("output.write", f"无法写入“{path}”：{exc.strerror or exc}。原文件未改动")
+    return OutputError("output.write", f"无法写入“{path}”：{os_reason(exc)}。原文件未改动")

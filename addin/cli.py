@@ -226,9 +226,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("已中断", err=True)
         sys.exit(2)
     except OSError as exc:
-        click.echo(
-            f"错误 [io.failed]：无法读写 {exc.filename or ''}：{exc.strerror or exc}", err=True
-        )
+        from addin.atomic import os_reason
+
+        click.echo(f"错误 [io.failed]：无法读写 {exc.filename or ''}：{os_reason(exc)}", err=True)
         sys.exit(2)
     except Exception as exc:  # a fault of the program itself: still one line and a code
         if os.environ.get("TAIZHANG_DEBUG"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -74,6 +75,7 @@ def test_other_os_error_is_output_write(tmp_path):
     with pytest.raises(OutputError) as err:
         write_bytes_atomic(tmp_path / "x.xlsx", b"new")
     assert err.value.code == "output.write" and "原文件未改动" in err.value.message
+    assert err.value.message.endswith("：目标是一个文件夹。原文件未改动")
     assert os.listdir(tmp_path) == ["x.xlsx"]
 
 
@@ -82,6 +84,31 @@ def test_folder_that_cannot_be_made_is_output_folder(tmp_path):
     with pytest.raises(OutputError) as err:
         write_bytes_atomic(tmp_path / "file" / "x.xlsx", b"new")
     assert err.value.code == "output.folder"
+    assert "file" not in err.value.message.rpartition("”")[2]  # no English strerror
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (errno.ENOENT, "路径不存在"),
+        (errno.EEXIST, "已有同名文件"),
+        (errno.EISDIR, "目标是一个文件夹"),
+        (errno.EACCES, "没有写入权限（或文件正被 Excel 打开）"),
+        (errno.EPERM, "没有写入权限（或文件正被 Excel 打开）"),
+        (errno.ENOSPC, "磁盘空间不足"),
+        (errno.EROFS, "磁盘只读"),
+        (errno.ENAMETOOLONG, "路径太长"),
+        (errno.EIO, f"系统错误（errno {errno.EIO}）"),
+    ],
+)
+def test_os_reason_is_chinese(number, text):
+    assert atomic.os_reason(OSError(number, os.strerror(number))) == text
+
+
+def test_folder_under_a_missing_root_says_so_in_chinese(tmp_path):
+    with pytest.raises(OutputError) as err:
+        atomic.ensure_folder(Path("/proc/taizhang-nowhere/x"))
+    assert err.value.message.endswith("：路径不存在")
 
 
 def test_program_faults_are_not_disguised(tmp_path):
