@@ -24,7 +24,23 @@ SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
 )
 RESULTS_SUFFIX = ".校验结果.xlsx"  # mark.py's list-only workbooks: ours, not a return
-STAMP = ".taizhang-marked"  # mark.py writes it into a --mark folder: never scanned again
+# mark.py writes it into a --mark folder, listing the files it wrote there, one a line. A scan
+# skips exactly those: the folder may also hold county returns (a --mark folder above them).
+STAMP = ".taizhang-marked"
+STAMP_HEADER = "# taizhang --mark 写出的标注副本，校验文件夹时跳过下列文件："
+
+
+def stamped_names(folder: Path) -> set[str]:
+    """File names (lower case) the stamp in `folder` lists; empty when there is none."""
+    try:
+        text = (Path(folder) / STAMP).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line.strip().lower() for line in text.splitlines() if line.strip()[:1] not in ("", "#")}
+
+
+def stamp_text(names: Iterable[str]) -> str:
+    return "\n".join([STAMP_HEADER, *sorted(set(names))]) + "\n"
 
 
 def _skipped_name(name: str) -> bool:
@@ -37,14 +53,13 @@ def _scan(folder: Path) -> list[Path]:
     """Spreadsheet files under `folder`, recursively, sorted by their path below it."""
     found: list[Path] = []
     for here, dirs, files in os.walk(folder):
-        if STAMP in files:  # a --mark output folder: annotated copies, not returns
-            dirs[:] = []
-            continue
+        ours = stamped_names(Path(here)) if STAMP in files else set()
         dirs[:] = sorted(d for d in dirs if not _skipped_name(d))
         for name in files:
             path = Path(here) / name
             if (
                 not _skipped_name(name)
+                and name.lower() not in ours  # an annotated copy, not a return
                 and Path(name).suffix.lower() in SPREADSHEET_SUFFIXES
                 and path.is_file()
             ):

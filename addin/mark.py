@@ -9,7 +9,12 @@ mark. A workbook not made from our template gets one conditional-format rule per
 instead, again leaving its own fills alone.
 
 openpyxl cannot open .xls, .xlsb or .ods, nor a file that could not be read at all: those get
-`<stem>.校验结果.xlsx`, a new workbook holding only the 校验结果 sheet."""
+`<file name>.校验结果.xlsx` (微山县.ods.校验结果.xlsx, so an .ods and an .xls of one stem do not
+collide), a new workbook holding only the 校验结果 sheet.
+
+The folder's stamp (batch.STAMP) lists every file written there, so a later folder scan skips
+exactly those and still finds county returns in the same folder; a file there that is not
+ours is never overwritten (the copy gets a "(2)" name instead)."""
 
 from __future__ import annotations
 
@@ -23,7 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from addin.atomic import write_atomic, write_text_atomic
+from addin.atomic import os_reason, write_atomic, write_text_atomic
+from addin.batch import RESULTS_SUFFIX, STAMP, stamp_text, stamped_names
 from addin.errors import UsageError
 from addin.findings import Finding
 from addin.ledger import Return
@@ -33,10 +39,6 @@ RESULTS_SHEET = "校验结果"
 RESULT_HEADERS = ("序号", "级别", "代码", "工作表", "单元格", "问题", "修改建议")
 RESULT_WIDTHS = (6, 8, 26, 12, 10, 60, 48)
 CLEAN_MESSAGE = "校验通过：未发现问题"
-RESULTS_SUFFIX = ".校验结果.xlsx"
-# Written into the --mark folder: folder scans (batch.find_returns) skip a folder holding it,
-# so annotated copies are not validated again as returns.
-STAMP = ".taizhang-marked"
 EDITABLE = ("xlsx", "xlsm")  # formats openpyxl can re-save
 FILLS = {"error": ("FFC7CE", "9C0006"), "warning": ("FFEB9C", "9C5700")}  # Excel's own styles
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -97,27 +99,45 @@ def write_marked(returns: Sequence[Return], mark_dir: Path) -> list[Marked]:
                 f"--mark 的文件夹“{mark_dir}”就是台账“{ret.source.name}”所在的文件夹，"
                 "标注副本会覆盖原文件：请另选一个文件夹",
             )
-    write_text_atomic(mark_dir / STAMP, "taizhang --mark 输出文件夹：校验时跳过\n")
+    ours = stamped_names(mark_dir)  # written by an earlier --mark: may be replaced
+    listed = set(ours)
     used: set[str] = set()
     done = []
     for ret in returns:
-        done.append(_mark_one(ret, mark_dir, used))
+        marked = _mark_one(ret, mark_dir, used, ours)
+        if marked.path is not None and marked.path.name.lower() not in listed:
+            # listed before the next file is written: an interrupted run leaves no copy
+            # that a later scan would take for a return
+            listed.add(marked.path.name.lower())
+            write_text_atomic(mark_dir / STAMP, stamp_text(listed))
+        done.append(marked)
+    if not (mark_dir / STAMP).exists():
+        write_text_atomic(mark_dir / STAMP, stamp_text(listed))
     return done
 
 
-def _unique(mark_dir: Path, name: str, used: set[str]) -> Path:
+def _unique(mark_dir: Path, name: str, used: set[str], ours: set[str]) -> Path:
     """Two returns with the same file name (from different folders) get name (2).xlsx, … in
-    input order, so a later copy never overwrites an earlier one."""
-    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    input order, so a later copy never overwrites an earlier one; nor a file in the folder
+    that an earlier --mark did not write (a county's return beside the copies)."""
+    if name.endswith(RESULTS_SUFFIX):  # a (2) before the suffix keeps it a 校验结果 name
+        stem, suffix = name[: -len(RESULTS_SUFFIX)], RESULTS_SUFFIX
+    elif "." in name:
+        stem, dot, ext = name.rpartition(".")
+        suffix = dot + ext
+    else:
+        stem, suffix = name, ""
     candidate, n = name, 1
-    while candidate.lower() in used:
+    while candidate.lower() in used or (
+        candidate.lower() not in ours and (mark_dir / candidate).exists()
+    ):
         n += 1
-        candidate = f"{stem} ({n}){dot}{suffix}"
+        candidate = f"{stem} ({n}){suffix}"
     used.add(candidate.lower())
     return mark_dir / candidate
 
 
-def _mark_one(ret: Return, mark_dir: Path, used: set[str]) -> Marked:
+def _mark_one(ret: Return, mark_dir: Path, used: set[str], ours: set[str]) -> Marked:
     src = Path(ret.source.path)
     fmt = ret.source.format
     note = ""
@@ -125,7 +145,7 @@ def _mark_one(ret: Return, mark_dir: Path, used: set[str]) -> Marked:
         try:
             data = src.read_bytes()
         except OSError as exc:
-            data, note = None, f"无法读取原文件（{exc.strerror or exc}），只写出校验结果"
+            data, note = None, f"无法读取原文件（{os_reason(exc)}），只写出校验结果"
         if (
             data is not None
             and ret.source.sha256
@@ -138,14 +158,14 @@ def _mark_one(ret: Return, mark_dir: Path, used: set[str]) -> Marked:
             except Exception as exc:  # openpyxl fails on what calamine read: still give the list
                 book, note = None, f"无法生成标注副本（{type(exc).__name__}），只写出校验结果"
             if book is not None:
-                path = _unique(mark_dir, f"{src.stem}.{fmt}", used)
+                path = _unique(mark_dir, f"{src.stem}.{fmt}", used, ours)
                 _save(book, path, keep_ext=data)
                 return Marked(str(src), path, "copy")
     elif fmt is not None:
         note = f"{(fmt or '此').upper()} 格式无法直接标注，只写出校验结果"
     else:
         note = "文件无法读取，只写出校验结果"
-    path = _unique(mark_dir, f"{src.stem}{RESULTS_SUFFIX}", used)
+    path = _unique(mark_dir, f"{src.name}{RESULTS_SUFFIX}", used, ours)
     _save(_results_only(ret.findings), path)
     return Marked(str(src), path, "results", note)
 

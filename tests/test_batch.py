@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from addin import batch
-from addin.batch import find_returns, validate_file, validate_paths
+from addin.batch import STAMP, find_returns, stamp_text, validate_file, validate_paths
 from addin.errors import UsageError
-from addin.mark import STAMP
 from tests.conftest import CORPUS
 
 
@@ -41,10 +40,12 @@ def test_folder_scan_recursive_sorted_and_skips_non_returns(tmp_path):
         "marked/a.xlsx",
     ):
         touch(root / junk)
-    touch(root / "marked" / STAMP)
+    wanted.append(touch(root / "marked" / "county.xlsx"))  # beside the copies, not listed
+    (root / "marked" / STAMP).write_text(stamp_text(["A.xlsx"]), encoding="utf-8")
     assert find_returns([root]) == [
         root / "a.xlsx",
         root / "b.XLS",
+        root / "marked" / "county.xlsx",
         root / "sub" / "c.ods",
         root / "sub" / "deeper" / "d.xlsm",
         root / "z.xlsb",

@@ -169,7 +169,7 @@ def test_mark_writes_copies_originals_unchanged(returns, tmp_path, capsys):
     assert [sha(p) for p in originals] == before
     copy = out_dir / returns["late"].name
     assert copy.exists() and (out_dir / returns["clean"].name).exists()
-    assert (out_dir / "坏文件.校验结果.xlsx").exists()
+    assert (out_dir / f"{returns['corrupt'].name}.校验结果.xlsx").exists()
     orig, marked = load_workbook(returns["late"]), load_workbook(copy)
     ws = marked[RESULTS_SHEET]
     rows = list(ws.iter_rows(min_row=2))

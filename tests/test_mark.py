@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
+from addin.batch import find_returns
 from addin.errors import UsageError
 from addin.findings import Finding
 from addin.ledger import Return, Source
@@ -201,7 +202,7 @@ def test_unopenable_formats_get_results_workbook(tmp_path, fmt):
     src.parent.mkdir()
     src.write_bytes(b"not really a workbook")
     [done] = write_marked([ret_for(src, FINDINGS, fmt=fmt)], tmp_path / "m")
-    assert done.kind == "results" and done.path.name == "县里.校验结果.xlsx" and done.note
+    assert done.kind == "results" and done.path.name == f"{src.name}.校验结果.xlsx" and done.note
     book = load_workbook(done.path)
     assert book.sheetnames == [RESULTS_SHEET] and book[RESULTS_SHEET].max_row == 5
     assert src.read_bytes() == b"not really a workbook"
@@ -215,6 +216,45 @@ def test_same_names_do_not_overwrite(ledger, tmp_path):
         [ret_for(ledger, FINDINGS[:1]), ret_for(other, FINDINGS[1:2])], tmp_path / "m"
     )
     assert [d.path.name for d in done] == [ledger.name, ledger.name.replace(".xlsx", " (2).xlsx")]
+
+
+def test_same_stem_ods_and_xls_get_distinct_lists(tmp_path):
+    srcs = [
+        tmp_path / "in" / "微山县-2021Y-获得电力台账.ods",
+        tmp_path / "in" / "微山县-2021Y-获得电力台账.xls",
+    ]
+    srcs[0].parent.mkdir()
+    for src in srcs:
+        src.write_bytes(b"x")
+    done = write_marked([ret_for(s, FINDINGS, fmt=s.suffix[1:]) for s in srcs], tmp_path / "m")
+    assert [d.path.name for d in done] == [
+        "微山县-2021Y-获得电力台账.ods.校验结果.xlsx",
+        "微山县-2021Y-获得电力台账.xls.校验结果.xlsx",
+    ]
+
+
+def test_mark_folder_above_returns_hides_none(ledger, tmp_path):
+    """Reviewer's repro: --mark into a folder above the returns; a later scan of that folder
+    still finds every return (and a county's file already there), never the copies."""
+    beside = tmp_path / "邹城市.xlsx"  # a county's return already in the mark folder
+    beside.write_bytes(ledger.read_bytes())
+    other = tmp_path / "in" / "坏.ods"
+    other.write_bytes(b"x")
+    rets = [ret_for(ledger, FINDINGS), ret_for(other, FINDINGS, fmt="ods")]
+    first = write_marked(rets, tmp_path)
+    again = write_marked(rets, tmp_path)  # a second run replaces its own copies only
+    assert [d.path for d in first] == [d.path for d in again]
+    assert sha(beside) == sha(ledger)
+    found = find_returns([tmp_path])
+    assert sorted(found) == sorted([beside, ledger, other])
+    assert all(d.path not in found for d in again)
+    # a copy whose name is taken by a file not ours gets another name
+    ledger2 = tmp_path / "in2" / "邹城市.xlsx"
+    ledger2.parent.mkdir()
+    ledger2.write_bytes(ledger.read_bytes())
+    [done] = write_marked([ret_for(ledger2, FINDINGS)], tmp_path)
+    assert done.path.name == "邹城市 (2).xlsx" and sha(beside) == sha(ledger)
+    assert done.path not in find_returns([tmp_path])
 
 
 def test_mark_folder_must_not_be_the_returns_folder(ledger):
