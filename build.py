@@ -323,6 +323,13 @@ def write_kit(
     if download:
         download_wheels(wheels, python_versions)
         build_own_wheel(wheels)
+    elif not any(wheels.glob("*.whl")):
+        # install.bat refuses to run in this case too; the developer hears it now
+        print(
+            f"warning: {wheels} holds no wheels (--no-download): this kit cannot install "
+            "until the wheels are added (run build.py --kit without --no-download)",
+            file=sys.stderr,
+        )
     for name in (f"{NAME}.xlam", f"{NAME}.zip"):
         write_bytes_atomic(kit / name, (DIST / name).read_bytes())
     context = {
@@ -360,7 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--interpreter",
         default=DEFAULT_INTERPRETER,
-        help=f"Interpreter_Win in the add-in's config sheet (default {DEFAULT_INTERPRETER})",
+        # argparse %-formats help strings: %LOCALAPPDATA% must be written %%LOCALAPPDATA%%
+        help="Interpreter_Win in the add-in's config sheet (default "
+        + DEFAULT_INTERPRETER.replace("%", "%%")
+        + ")",
     )
     parser.add_argument(
         "--python-version",

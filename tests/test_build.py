@@ -180,10 +180,19 @@ def test_build_script_runs(tmp_path):
 # --- the offline kit, scripts only (the download needs the package registry) ------------------
 
 
-def test_kit_scripts(tmp_path, monkeypatch):
+def test_help_runs():
+    result = subprocess.run(
+        [sys.executable, str(build.ROOT / "build.py"), "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert r"%LOCALAPPDATA%\taizhang" in result.stdout
+
+
+def test_kit_scripts(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(build, "DIST", tmp_path)
     build.build(dist=tmp_path)
     kit = build.write_kit(tmp_path / "kit", build.DEFAULT_INTERPRETER, ("3.11",), download=False)
+    assert "holds no wheels" in capsys.readouterr().err  # an empty kit is said aloud
     raw = (kit / "install.bat").read_bytes()
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout
     bat = raw.decode("gbk")
@@ -192,6 +201,9 @@ def test_kit_scripts(tmp_path, monkeypatch):
     assert r"%APPDATA%\Microsoft\Excel\XLSTART" in bat
     assert "taizhang.xlam" in bat and "taizhang.zip" in bat
     assert "py -3.11" in bat
+    # without wheels the script stops before it touches anything
+    guard = bat.index(r'if not exist "%KIT%wheels\*.whl"')
+    assert guard < bat.index("-m venv") and "没有安装文件" in bat[guard : guard + 200]
     doc = (kit / "INSTALL.md").read_text(encoding="utf-8")
     for needed in ("Python 3.11", "973", "WPS", "信任中心", "install.bat", "XLSTART"):
         assert needed in doc, needed
