@@ -12,7 +12,10 @@ olevba; see docs/ADDIN.md):
 - its config sheet must be named PROJECT_NAME & ".conf" = "myaddin.conf" (the template ships it
   as "_myaddin.conf", i.e. switched off) and is read top-down from A1 as key/value pairs;
 - RunPython calls `xlwings.utils.prepare_sys_path`, which puts `<add-in folder>/taizhang.zip`
-  on sys.path.
+  and every `;`-separated entry of the config sheet's PYTHONPATH (after `%VAR%` expansion by
+  `GetConfig`) on sys.path. The add-in lives in XLSTART, where Excel opens every file at
+  start-up, so the zip is not put beside it: PYTHONPATH points at
+  `%LOCALAPPDATA%\\taizhang\\taizhang.zip` instead.
 
 The same inputs give the same bytes: fixed timestamps and attributes in both zips, sorted
 entries in the code zip, the template's own part order in the add-in.
@@ -42,6 +45,8 @@ CONFIG_SHEET = PROJECT_NAME + ".conf"
 TEMPLATE_CONFIG_SHEET = "_" + CONFIG_SHEET
 RIBBON_CALLBACK = "RibbonMyAddin.RunMain"
 DEFAULT_INTERPRETER = r"%LOCALAPPDATA%\taizhang\.venv\Scripts\pythonw.exe"
+# Not XLSTART: Excel tries to open every file there at start-up, a zip included.
+DEFAULT_PYTHONPATH = r"%LOCALAPPDATA%\taizhang\taizhang.zip"
 ZIP_DATE = (2021, 1, 1, 0, 0, 0)  # any fixed date ≥ 1980; the plan's year
 KIT_PYTHON = ("3.11",)
 
@@ -133,7 +138,9 @@ def rename_config_sheet(workbook_xml: str) -> str:
     return workbook_xml.replace(old, f'name="{CONFIG_SHEET}"')
 
 
-def build_xlam(output: Path, interpreter: str = DEFAULT_INTERPRETER) -> Path:
+def build_xlam(
+    output: Path, interpreter: str = DEFAULT_INTERPRETER, pythonpath: str = DEFAULT_PYTHONPATH
+) -> Path:
     template = template_path()
     with zipfile.ZipFile(template) as src:
         parts = {info.filename: src.read(info) for info in src.infolist()}
@@ -147,7 +154,7 @@ def build_xlam(output: Path, interpreter: str = DEFAULT_INTERPRETER) -> Path:
         "xl/worksheets/sheet1.xml": config_sheet(
             parts["xl/worksheets/sheet1.xml"].decode("utf-8"),
             strings,
-            {"Interpreter_Win": interpreter},
+            {"Interpreter_Win": interpreter, "PYTHONPATH": pythonpath},
         ).encode("utf-8"),
     }
     _write_zip(output, [(name, rewritten.get(name, parts[name])) for name in order])
@@ -310,13 +317,30 @@ def venv_of(interpreter: str) -> str:
     return match.group(1)
 
 
+def code_folder(pythonpath: str) -> str:
+    """The folder the install script copies taizhang.zip into: PYTHONPATH must be that one
+    zip's Windows path, so that what the kit installs is what the add-in imports."""
+    match = re.fullmatch(rf"([^;]+)\\{NAME}\.zip", pythonpath, flags=re.IGNORECASE)
+    if match is None:
+        raise BuildError(
+            f"--kit needs PYTHONPATH to be one path ending in \\{NAME}.zip, got {pythonpath}"
+        )
+    return match.group(1)
+
+
 def write_kit(
-    kit: Path, interpreter: str, python_versions: tuple[str, ...], *, download: bool = True
+    kit: Path,
+    interpreter: str,
+    python_versions: tuple[str, ...],
+    *,
+    download: bool = True,
+    pythonpath: str = DEFAULT_PYTHONPATH,
 ) -> Path:
     _checkout_on_path()
     from addin.atomic import write_bytes_atomic, write_text_atomic
     from addin.render import render
 
+    code_dir = code_folder(pythonpath)  # fail before anything is written
     kit.mkdir(parents=True, exist_ok=True)
     wheels = kit / "wheels"
     wheels.mkdir(exist_ok=True)
@@ -335,6 +359,8 @@ def write_kit(
     context = {
         "venv": venv_of(interpreter),
         "interpreter": interpreter,
+        "pythonpath": pythonpath,
+        "code_dir": code_dir,
         "python_versions": python_versions,
         "config_sheet": CONFIG_SHEET,
         "xlwings_version": xlwings_version(),
@@ -352,8 +378,13 @@ def write_kit(
 # --- command line ------------------------------------------------------------------------
 
 
-def build(interpreter: str = DEFAULT_INTERPRETER, dist: Path = DIST) -> tuple[Path, Path]:
-    return (build_xlam(dist / f"{NAME}.xlam", interpreter), build_code_zip(dist / f"{NAME}.zip"))
+def build(
+    interpreter: str = DEFAULT_INTERPRETER, dist: Path = DIST, pythonpath: str = DEFAULT_PYTHONPATH
+) -> tuple[Path, Path]:
+    return (
+        build_xlam(dist / f"{NAME}.xlam", interpreter, pythonpath),
+        build_code_zip(dist / f"{NAME}.zip"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -373,6 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         + ")",
     )
     parser.add_argument(
+        "--pythonpath",
+        default=DEFAULT_PYTHONPATH,
+        help="PYTHONPATH in the add-in's config sheet: where the add-in finds taizhang.zip, and "
+        "where the kit's install.bat copies it (default "
+        + DEFAULT_PYTHONPATH.replace("%", "%%")
+        + ")",
+    )
+    parser.add_argument(
         "--python-version",
         action="append",
         dest="python_versions",
@@ -381,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        paths = list(build(args.interpreter))
+        paths = list(build(args.interpreter, pythonpath=args.pythonpath))
         if args.kit:
             paths.append(
                 write_kit(
@@ -389,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.interpreter,
                     tuple(args.python_versions or KIT_PYTHON),
                     download=not args.no_download,
+                    pythonpath=args.pythonpath,
                 )
             )
     except (BuildError, subprocess.CalledProcessError) as exc:

@@ -1,7 +1,9 @@
 """The add-in's button (addin/entry.py) against a fake of the calling workbook: a ledger gets
 its 校验结果 sheet and marks from its live values, the console consolidates, anything else is
 offered a blank ledger. The last tests run the very command the add-in's VBA runs, in a fresh
-interpreter, importing the code from the built taizhang.zip."""
+interpreter, importing the code from the built taizhang.zip where the install kit puts it:
+%LOCALAPPDATA%\\taizhang\\taizhang.zip, found through the config sheet's PYTHONPATH — not
+beside the add-in in XLSTART."""
 
 from __future__ import annotations
 
@@ -208,31 +210,72 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
-def press_button(dist: Path, book: FakeBook, tmp_path: Path) -> dict:
+def install(dist: Path, tmp_path: Path, *, code: bool = True) -> tuple[Path, Path]:
+    """Lay the add-in out as install.bat does: only the xlam in an XLSTART folder, the zip in
+    <LOCALAPPDATA>\\taizhang\\ (a tmp folder stands for LOCALAPPDATA). → (xlam, zip)."""
+    xlstart = tmp_path / "XLSTART"
+    xlstart.mkdir()
+    xlam = Path(shutil.copy(dist / "taizhang.xlam", xlstart))
+    local = tmp_path / "LocalAppData"
+    zipped = local / "taizhang" / "taizhang.zip"
+    if code:
+        zipped.parent.mkdir(parents=True)
+        shutil.copy(dist / "taizhang.zip", zipped)
+    return xlam, zipped
+
+
+def run_button(dist: Path, book: FakeBook, tmp_path: Path, *, code: bool = True):
     """Run the VBA's RunPython command line for `book` in a fresh interpreter: no PYTHONPATH,
-    cwd elsewhere; the fake book is reached through the adapter factory hook."""
+    cwd elsewhere; the fake book is reached through the adapter factory hook; PYTHONPATH of the
+    add-in's config sheet expanded with the test's LOCALAPPDATA."""
+    xlam, zipped = install(dist, tmp_path, code=code)
+    assert not (xlam.parent / "taizhang.zip").exists()  # nothing beside the add-in
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     shutil.copy(ROOT / "tests" / "fake_book.py", cwd)  # importable from cwd ('' on sys.path)
     state = tmp_path / "book.json"
     book.dump(state)
+    local = {"LOCALAPPDATA": str(tmp_path / "LocalAppData")}
     argv = vba.button_command(
-        dist / "taizhang.xlam",
+        xlam,
         python=sys.executable,
         active_fullname=str(book.path),
         active_name=book.name,
+        environ=local,
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(local)
     env.update({excel.FACTORY_ENV: "fake_book:from_env", "TAIZHANG_FAKE_BOOK": str(state)})
     result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return result, state, zipped
+
+
+def press_button(dist: Path, book: FakeBook, tmp_path: Path) -> dict:
+    result, state, zipped = run_button(dist, book, tmp_path)
     assert result.returncode == 0, result.stderr
     after = json.loads(state.read_text(encoding="utf-8"))
-    zipped = str(dist / "taizhang.zip")
     for module, file in after["modules"].items():
         if file is not None:
-            assert file.startswith(zipped), f"{module} imported from {file}, not the zip"
+            assert file.startswith(str(zipped)), f"{module} imported from {file}, not the zip"
     assert after["modules"]["addin.entry"]
     return after
+
+
+def test_the_button_finds_the_code_only_through_pythonpath(dist, tmp_path):
+    """With no zip in LOCALAPPDATA the command cannot import taizhang: the config sheet's
+    PYTHONPATH, not the add-in's folder, is where the code comes from."""
+    book = plain_book(tmp_path, [])
+    result, _state, zipped = run_button(dist, book, tmp_path, code=False)
+    assert result.returncode != 0
+    assert "No module named 'taizhang'" in result.stderr
+    argv = vba.button_command(
+        dist / "taizhang.xlam",
+        python="python",
+        active_fullname=str(book.path),
+        active_name=book.name,
+        environ={"LOCALAPPDATA": str(tmp_path / "LocalAppData")},
+    )
+    assert str(zipped) in argv[argv.index("-c") + 1]  # the expanded PYTHONPATH entry
 
 
 def test_button_command_marks_a_ledger_from_the_zip(dist, planted, tmp_path):

@@ -69,26 +69,7 @@ def test_ribbon_is_well_formed_chinese_with_unique_ids(dist):
     assert re.search(r"[\u4e00-\u9fff]", button.get("screentip") or "")
 
 
-def config_sheet(xlam: Path) -> tuple[str, dict[str, str]]:
-    p = parts(xlam)
-    workbook = ET.fromstring(p["xl/workbook.xml"])
-    names = [s.get("name") for s in workbook.find("m:sheets", NS)]
-    assert len(names) == 1
-    strings = [
-        "".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t"))
-        for si in ET.fromstring(p["xl/sharedStrings.xml"]).findall("m:si", NS)
-    ]
-    values: dict[str, str] = {}
-    for row in ET.fromstring(p["xl/worksheets/sheet1.xml"]).iter(f"{{{NS['m']}}}row"):
-        cells = {}
-        for c in row.findall("m:c", NS):
-            if c.get("t") == "s":
-                cells[c.get("r")[0]] = strings[int(c.find("m:v", NS).text)]
-            elif c.get("t") == "inlineStr":
-                cells[c.get("r")[0]] = "".join(t.text for t in c.iter(f"{{{NS['m']}}}t"))
-        if "A" in cells:
-            values[cells["A"]] = cells.get("B", "")
-    return names[0], values
+config_sheet = vba.config_sheet
 
 
 def test_config_sheet_is_named_as_the_vba_reads_it(dist):
@@ -99,6 +80,12 @@ def test_config_sheet_is_named_as_the_vba_reads_it(dist):
     assert 'wb.Sheets(PROJECT_NAME & ".conf")' in code  # where GetConfigFromSheet looks
     assert 'GetConfig("INTERPRETER_WIN"' in code and "UCase(cell.Value)" in code
     assert values["Interpreter_Win"] == build.DEFAULT_INTERPRETER
+    # the code zip is found through PYTHONPATH, not beside the add-in in XLSTART
+    assert values["PYTHONPATH"] == r"%LOCALAPPDATA%\taizhang\taizhang.zip"
+    assert 'GetConfig("PYTHONPATH")' in code and "WScript.ExpandEnvironmentStrings" in code
+    assert (
+        vba.get_config(xlam, "PythonPath", {"LOCALAPPDATA": "/u/l"}) == "/u/l/taizhang/taizhang.zip"
+    )
     # the VBA reads the keys top-down from A1 until the first blank: all of them contiguous
     assert len(values) == 9
 
@@ -107,6 +94,29 @@ def test_interpreter_is_configurable(tmp_path):
     path = r"D:\Python311\pythonw.exe"
     build.build_xlam(tmp_path / "taizhang.xlam", path)
     assert config_sheet(tmp_path / "taizhang.xlam")[1]["Interpreter_Win"] == path
+
+
+def test_pythonpath_is_configurable(tmp_path):
+    path = r"D:\tz\taizhang.zip"
+    build.build_xlam(tmp_path / "taizhang.xlam", pythonpath=path)
+    values = config_sheet(tmp_path / "taizhang.xlam")[1]
+    assert values["PYTHONPATH"] == path
+    assert values["Interpreter_Win"] == build.DEFAULT_INTERPRETER
+    assert len(values) == 9  # still contiguous from A1
+
+
+def test_pythonpath_reaches_prepare_sys_path(dist):
+    """xlwings.utils.prepare_sys_path puts every entry after the sixth `;` field on sys.path."""
+    argv = vba.button_command(
+        dist / "taizhang.xlam",
+        python="python",
+        active_fullname="",
+        active_name="a.xlsx",
+        environ={"localappdata": "/home/u/AppData/Local"},
+    )
+    code = argv[argv.index("-c") + 1]
+    arg = re.search(r'prepare_sys_path\("(.*?)"\)', code).group(1)
+    assert arg.split(";")[6:] == ["/home/u/AppData/Local/taizhang/taizhang.zip"]
 
 
 def test_vba_runs_the_module_named_after_the_xlam(dist):
@@ -186,6 +196,7 @@ def test_help_runs():
     )
     assert result.returncode == 0, result.stderr
     assert r"%LOCALAPPDATA%\taizhang" in result.stdout
+    assert "--pythonpath" in result.stdout and r"taizhang\taizhang.zip" in result.stdout
 
 
 def test_kit_scripts(tmp_path, monkeypatch, capsys):
@@ -199,7 +210,16 @@ def test_kit_scripts(tmp_path, monkeypatch, capsys):
     assert r"%LOCALAPPDATA%\taizhang\.venv" in bat
     assert "--no-index" in bat and "--find-links" in bat
     assert r"%APPDATA%\Microsoft\Excel\XLSTART" in bat
-    assert "taizhang.xlam" in bat and "taizhang.zip" in bat
+    # the zip goes to %LOCALAPPDATA%\taizhang, only the xlam into XLSTART (Excel opens every file
+    # there at start-up); a zip an older kit left in XLSTART is deleted
+    copies = re.findall(r'^copy /y "(.+?)" "(.+?)"', bat, flags=re.M)
+    assert copies == [
+        (r"%KIT%taizhang.zip", r"%CODE%\taizhang.zip"),
+        (r"%KIT%taizhang.xlam", r"%XLSTART%\taizhang.xlam"),
+    ]
+    assert '\r\nset "CODE=%LOCALAPPDATA%\\taizhang"\r\n' in bat
+    assert r'del /f /q "%XLSTART%\taizhang.zip"' in bat
+    assert bat.index(r'mkdir "%CODE%"') < bat.index(r'"%CODE%\taizhang.zip"')
     assert "py -3.11" in bat
     # without wheels the script stops before it touches anything
     guard = bat.index(r'if not exist "%KIT%wheels\*.whl"')
@@ -207,7 +227,36 @@ def test_kit_scripts(tmp_path, monkeypatch, capsys):
     doc = (kit / "INSTALL.md").read_text(encoding="utf-8")
     for needed in ("Python 3.11", "973", "WPS", "信任中心", "install.bat", "XLSTART"):
         assert needed in doc, needed
+    assert r"`PYTHONPATH` = `%LOCALAPPDATA%\taizhang\taizhang.zip`" in doc
+    assert "把 `taizhang.zip` 复制到 `%LOCALAPPDATA%\\taizhang`" in doc
+    assert "只把 `taizhang.xlam` 复制到" in doc
     assert (kit / "taizhang.xlam").read_bytes() == (tmp_path / "taizhang.xlam").read_bytes()
+
+
+def test_kit_copies_the_zip_to_where_pythonpath_points(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "DIST", tmp_path)
+    build.build(dist=tmp_path)
+    kit = build.write_kit(
+        tmp_path / "kit",
+        build.DEFAULT_INTERPRETER,
+        ("3.11",),
+        download=False,
+        pythonpath=r"D:\台账\taizhang.zip",
+    )
+    bat = (kit / "install.bat").read_bytes().decode("gbk")
+    assert '\r\nset "CODE=D:\\台账"\r\n' in bat
+    for bad in (r"D:\tz\other.zip", r"C:\a;D:\tz\taizhang.zip", "taizhang.zip"):
+        with pytest.raises(build.BuildError):
+            build.code_folder(bad)
+    with pytest.raises(build.BuildError):  # refused before the kit folder is made
+        build.write_kit(
+            tmp_path / "kit2",
+            build.DEFAULT_INTERPRETER,
+            ("3.11",),
+            download=False,
+            pythonpath=r"D:\tz\other.zip",
+        )
+    assert not (tmp_path / "kit2").exists()
 
 
 def test_kit_needs_a_venv_interpreter():

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import re
 import shlex
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 @cache
@@ -45,6 +50,46 @@ def ribbon_subs(xlam: Path) -> set[str]:
     return found
 
 
+def config_sheet(xlam: Path) -> tuple[str, dict[str, str]]:
+    """The add-in's only sheet: its name and its column-A key → column-B text, as stored."""
+    with zipfile.ZipFile(xlam) as zf:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        shared = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+        sheet = ET.fromstring(zf.read("xl/worksheets/sheet1.xml"))
+    names = [s.get("name") for s in workbook.find(f"{{{MAIN}}}sheets")]
+    assert len(names) == 1
+    strings = ["".join(t.text or "" for t in si.iter(f"{{{MAIN}}}t")) for si in shared]
+    values: dict[str, str] = {}
+    for row in sheet.iter(f"{{{MAIN}}}row"):
+        cells = {}
+        for c in row.findall(f"{{{MAIN}}}c"):
+            if c.get("t") == "s":
+                cells[c.get("r")[0]] = strings[int(c.find(f"{{{MAIN}}}v").text)]
+            elif c.get("t") == "inlineStr":
+                cells[c.get("r")[0]] = "".join(t.text or "" for t in c.iter(f"{{{MAIN}}}t"))
+        if "A" in cells:
+            values[cells["A"]] = cells.get("B", "")
+    return names[0], values
+
+
+def expand(value: str, environ: Mapping[str, str]) -> str:
+    """WScript.ExpandEnvironmentStrings, which GetConfig applies to every value: %NAME% is
+    replaced when NAME is set (names are case-insensitive on Windows), left as it is if not."""
+    env = {k.upper(): v for k, v in environ.items()}
+    return re.sub(r"%([^%]+)%", lambda m: env.get(m.group(1).upper(), m.group(0)), value)
+
+
+def get_config(xlam: Path, key: str, environ: Mapping[str, str]) -> str:
+    """GetConfig(key) when the active workbook has no config sheet of its own: the add-in's
+    sheet (keys upper-cased, as GetConfigFromSheet stores them), else the default "".
+
+    The tests run on Linux, where a Windows path's `\\` is not a separator: after expansion
+    the value's backslashes become slashes — the only liberty taken with it."""
+    _name, values = config_sheet(xlam)
+    by_key = {k.upper(): v for k, v in values.items()}
+    return expand(by_key.get(key.upper(), ""), environ).replace("\\", "/")
+
+
 def sub_body(code: str, name: str, kind: str = "Sub") -> str:
     m = re.search(rf"^(?:Public\s+)?{kind}\s+{name}\b.*?^End {kind}", code, flags=re.M | re.S)
     assert m, f"no {kind} {name}"
@@ -75,9 +120,17 @@ def assignment(body: str, target: str, occurrence: int = 0) -> str:
     return found[occurrence]
 
 
-def button_command(xlam: Path, *, python: str, active_fullname: str, active_name: str) -> list[str]:
+def button_command(
+    xlam: Path,
+    *,
+    python: str,
+    active_fullname: str,
+    active_name: str,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
     """argv of the process the button starts on Windows (ExecuteWindows, no conda, no UDF
-    server), with `python` as the interpreter."""
+    server), with `python` as the interpreter and the config values read from the built
+    add-in's sheet, their %VARS% expanded from `environ` (e.g. a test's LOCALAPPDATA)."""
     mods = modules(xlam)
     this_name = xlam.name
     run_main = sub_body(mods["RibbonMyAddin"], "RunMain")
@@ -91,7 +144,7 @@ def button_command(xlam: Path, *, python: str, active_fullname: str, active_name
     # the Windows branch (the second PYTHONPATH assignment; the first is the Mac one)
     pythonpath_expr = assignment(run_python, "PYTHONPATH", 1)
     config = {
-        f'GetConfig("{k}")': ""
+        f'GetConfig("{k}")': get_config(xlam, k, environ or {})
         for k in (
             "ONEDRIVE_CONSUMER_WIN",
             "ONEDRIVE_COMMERCIAL_WIN",
