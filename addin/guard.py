@@ -12,11 +12,10 @@ import html
 import os
 import re
 import zipfile
-import zlib
 from typing import Any
 
 from addin.read_failure import MB, fail, size_text
-from addin.sniff import open_zip, read_bounded, sniff, zip_names
+from addin.sniff import ZIP_READ_ERRORS, corrupt_part, open_zip, read_bounded, sniff, zip_names
 
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_INFLATED = 200 * MB
@@ -36,15 +35,8 @@ def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo, path):
         with z.open(info) as f:
             while chunk := f.read(CHUNK):
                 yield chunk
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
-        raise fail("file.corrupt", path, detail=f"部件 {info.filename} 无法解压（{exc}）") from None
+    except ZIP_READ_ERRORS as exc:
+        raise corrupt_part(path, info, exc) from None
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_:]")
@@ -239,42 +231,48 @@ def _scan_sheet(z, info, path) -> None:
     first = next(more, b"")
     _check_prolog(first, iter(()), info, path)
     row = col = max_row = max_col = 0
-    rest = b""
-    for chunk in _prepend(first, more):
-        buf = rest + chunk
-        cut = buf.rfind(b">") + 1
-        rest = buf[cut:]
-        if len(rest) > 4 * MB:
-            raise fail("file.hostile", path, detail=f"部件 {info.filename} 的 XML 结构异常")
-        for m in _XML_TAG.finditer(buf, 0, cut):
-            tag, attrs = m.group(1), m.group(2)
-            ref = _REF_ATTR.search(attrs)
-            if tag == b"dimension":
-                last = ref.group(1).rsplit(b":", 1)[-1] if ref else b""
-                cm = _CELL_REF.match(last)
-                if cm:  # a declared range is only a claim; refuse only the impossible
-                    r, c = int(cm.group(2)), _col_number(cm.group(1))
-                    if r > EXCEL_ROWS or c > EXCEL_COLS:
-                        _check_extent(path, info.filename, r, c)
-            elif tag == b"row":
-                row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
-                col = 0
+    for m in _tags(_XML_TAG, _prepend(first, more), info, path):
+        tag, attrs = m.group(1), m.group(2)
+        ref = _REF_ATTR.search(attrs)
+        if tag == b"dimension":
+            last = ref.group(1).rsplit(b":", 1)[-1] if ref else b""
+            cm = _CELL_REF.match(last)
+            if cm:  # a declared range is only a claim; refuse only the impossible
+                r, c = int(cm.group(2)), _col_number(cm.group(1))
+                if r > EXCEL_ROWS or c > EXCEL_COLS:
+                    _check_extent(path, info.filename, r, c)
+        elif tag == b"row":
+            row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
+            col = 0
+        else:
+            cm = _CELL_REF.match(ref.group(1)) if ref else None
+            if cm:
+                row, col = int(cm.group(2)), _col_number(cm.group(1))
             else:
-                cm = _CELL_REF.match(ref.group(1)) if ref else None
-                if cm:
-                    row, col = int(cm.group(2)), _col_number(cm.group(1))
-                else:
-                    col += 1
-                if not attrs.rstrip().endswith(b"/"):  # an empty styled cell is not read
-                    max_row, max_col = max(max_row, row), max(max_col, col)
-                    if max_row > MAX_ROWS or max_col > MAX_COLS:
-                        _check_extent(path, info.filename, max_row, max_col)
+                col += 1
+            if not attrs.rstrip().endswith(b"/"):  # an empty styled cell is not read
+                max_row, max_col = max(max_row, row), max(max_col, col)
+                if max_row > MAX_ROWS or max_col > MAX_COLS:
+                    _check_extent(path, info.filename, max_row, max_col)
     _check_extent(path, info.filename, max_row, max_col)
 
 
 def _prepend(first, more):
     yield first
     yield from more
+
+
+def _tags(pattern: re.Pattern, chunks, info: zipfile.ZipInfo, path):
+    """Matches of `pattern` over a streamed XML part, each within whole tags: a chunk is cut
+    after its last ">" and the rest carried over (bounded, so a tag cannot grow forever)."""
+    rest = b""
+    for chunk in chunks:
+        buf = rest + chunk
+        cut = buf.rfind(b">") + 1
+        rest = buf[cut:]
+        if len(rest) > 4 * MB:
+            raise fail("file.hostile", path, detail=f"部件 {info.filename} 的 XML 结构异常")
+        yield from pattern.finditer(buf, 0, cut)
 
 
 _ODS_TAG = re.compile(
@@ -295,52 +293,45 @@ def _scan_ods(z, info, path) -> dict[str, list]:
     more = _chunks(z, info, path)
     first = next(more, b"")
     _check_prolog(first, iter(()), info, path)
-    rest = b""
     row = max_row = max_col = 0
     row_repeat, col, row_last = 1, 0, 0
-    for chunk in _prepend(first, more):
-        buf = rest + chunk
-        cut = buf.rfind(b">") + 1
-        rest = buf[cut:]
-        if len(rest) > 4 * MB:
-            raise fail("file.hostile", path, detail=f"部件 {info.filename} 的 XML 结构异常")
-        for m in _ODS_TAG.finditer(buf, 0, cut):
-            closing, tag, attrs = m.groups()
-            if closing and tag not in (b"table", b"table-row"):
-                continue
-            if tag == b"table":
-                if not closing:
-                    row = max_row = max_col = 0
-                    name = _TABLE_NAME.search(attrs)
-                    ranges = []
-                    if name:
-                        text = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
-                        merged[html.unescape(text)] = ranges
-                continue
-            rep = _REPEAT.search(attrs)
-            count = int(rep.group(1)) if rep else 1
-            if tag == b"table-row":
-                if closing:
-                    if row_last:
-                        max_row = row + row_repeat
-                        max_col = max(max_col, row_last)
-                        _check_extent(path, info.filename, max_row, max_col)
-                    row += row_repeat
-                elif attrs.rstrip().endswith(b"/"):
-                    row += count
-                else:
-                    row_repeat, col, row_last = count, 0, 0
-                continue
-            if b"spanned" in attrs and tag == b"table-cell" and len(ranges) < MERGED_MAX:
-                span = {k: int(v) for k, v in _SPANNED.findall(attrs)}
-                rows, cols = span.get(b"rows", 1), span.get(b"columns", 1)
-                if rows > 1 or cols > 1:
-                    ranges.append(((row, col), (row + rows - 1, col + cols - 1)))
-            col += count
-            if not attrs.rstrip().endswith(b"/") or b"value-type" in attrs:
-                row_last = col
-                if col > EXCEL_COLS or row + row_repeat > EXCEL_ROWS:
-                    _check_extent(path, info.filename, row + row_repeat, col)
+    for m in _tags(_ODS_TAG, _prepend(first, more), info, path):
+        closing, tag, attrs = m.groups()
+        if closing and tag not in (b"table", b"table-row"):
+            continue
+        if tag == b"table":
+            if not closing:
+                row = max_row = max_col = 0
+                name = _TABLE_NAME.search(attrs)
+                ranges = []
+                if name:
+                    text = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
+                    merged[html.unescape(text)] = ranges
+            continue
+        rep = _REPEAT.search(attrs)
+        count = int(rep.group(1)) if rep else 1
+        if tag == b"table-row":
+            if closing:
+                if row_last:
+                    max_row = row + row_repeat
+                    max_col = max(max_col, row_last)
+                    _check_extent(path, info.filename, max_row, max_col)
+                row += row_repeat
+            elif attrs.rstrip().endswith(b"/"):
+                row += count
+            else:
+                row_repeat, col, row_last = count, 0, 0
+            continue
+        if b"spanned" in attrs and tag == b"table-cell" and len(ranges) < MERGED_MAX:
+            span = {k: int(v) for k, v in _SPANNED.findall(attrs)}
+            rows, cols = span.get(b"rows", 1), span.get(b"columns", 1)
+            if rows > 1 or cols > 1:
+                ranges.append(((row, col), (row + rows - 1, col + cols - 1)))
+        col += count
+        if not attrs.rstrip().endswith(b"/") or b"value-type" in attrs:
+            row_last = col
+            if col > EXCEL_COLS or row + row_repeat > EXCEL_ROWS:
+                _check_extent(path, info.filename, row + row_repeat, col)
     return merged
 
 

@@ -114,16 +114,24 @@ def _what_else(head: bytes) -> str:
     return "纯文本文件"
 
 
+# What inflating a damaged or truncated zip entry can raise.
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+)
+
+
+def corrupt_part(path, info: zipfile.ZipInfo, exc: BaseException):
+    return fail("file.corrupt", path, detail=f"部件 {info.filename} 无法解压（{exc}）")
+
+
 def read_bounded(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, path) -> bytes:
     try:
         with z.open(info) as f:
             return f.read(limit)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
-        raise fail("file.corrupt", path, detail=f"部件 {info.filename} 无法解压（{exc}）") from None
+    except ZIP_READ_ERRORS as exc:
+        raise corrupt_part(path, info, exc) from None
