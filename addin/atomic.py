@@ -59,6 +59,23 @@ def ensure_folder(folder: Path) -> Path:
     return folder
 
 
+def check_writable(path: Path | str) -> Path:
+    """Fail now, before any work, if `path` could not be written later: its folder cannot be
+    made or written, or a folder stands where the file would go."""
+    path = Path(path)
+    ensure_folder(path.parent)
+    if path.is_dir():
+        raise _output_error(path, IsADirectoryError(errno.EISDIR, "", str(path)))
+    probe = temp_path(path)
+    try:
+        probe.write_bytes(b"")
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    finally:
+        probe.unlink(missing_ok=True)
+    return path
+
+
 def write_atomic(path: Path | str, write_fn: Callable[[Path], object]) -> Path:
     """Call write_fn(tmp) on a temporary file beside `path`, then rename it over `path`.
     Returns `path`. On any failure the temporary file is gone and the old target untouched."""

@@ -441,12 +441,15 @@ def run_consolidate(
 ) -> Summary:
     """Validate every return under `folder` and write the summary and the reports asked for."""
     from addin import report, summary
+    from addin.atomic import check_writable
     from addin.batch import find_returns, validate_paths
 
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError("usage.folder-missing", f"收件文件夹“{folder}”不存在或不是文件夹")
     outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
+    for path in outputs:  # before any work: a summary without its JSON is half a result
+        check_writable(path)
     ours = {p.resolve() for p in outputs}
     # an earlier summary written into the returns folder is not a return
     try:

@@ -269,3 +269,21 @@ def test_a_real_return_with_its_cover_unit_emptied_is_退回(tmp_path):
     s = run_consolidate(tmp_path / "in", PERIOD, output=tmp_path / "s.xlsx", validated_at=AT)
     assert unit(s, "泗水县").status == "退回" and unit(s, "泗水县").file == path.name
     assert [fr.finding.code for fr in s.findings if fr.unit == "泗水县"] == ["cover.unit-missing"]
+
+
+def test_an_unwritable_report_path_stops_before_anything_is_written(tmp_path):
+    from addin.consolidate import run_consolidate
+    from addin.errors import OutputError
+
+    (tmp_path / "returns").mkdir()
+    taken = tmp_path / "out" / "汇总.json"
+    taken.mkdir(parents=True)  # a folder where the JSON would go
+    with pytest.raises(OutputError) as err:
+        run_consolidate(
+            tmp_path / "returns",
+            load().period("2021Y"),
+            output=tmp_path / "out" / "汇总.xlsx",
+            json_path=taken,
+        )
+    assert err.value.code == "output.write" and "文件夹" in err.value.message
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["汇总.json"]
