@@ -31,7 +31,6 @@ from schemas.reference import Area, CustomerType, Indicator
 from schemas.sheets import BEHIND_STATUSES, DONE_STATUSES, STATUSES
 
 NOT_APPLICABLE = "不适用"
-LIGHTS = ("green", "yellow", "red", "grey")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from schemas.reference import Reference, Task
 from schemas.sheets import TASKS, local_task_id
 
 REFERENCE_KEYS = ("category", "text", "units", "due")
-COUNTY_KEYS = tuple(c.key for c in TASKS.columns if not c.locked)
 
 
 @dataclass

@@ -407,16 +407,3 @@ def copy_returns(src: list[Path], dst: Path | str, count: int) -> list[Path]:
         shutil.copy2(original, target)
         out.append(target)
     return out
-
-
-def make_copies(
-    folder: Path | str, period: Period | str, count: int, *, seed: int = 0
-) -> list[Path]:
-    """`count` sample returns in `folder` for the benchmark: the 14 units' returns (with the
-    usual mistakes) made once in a hidden subfolder, then copied under distinct names."""
-    folder = Path(folder)
-    cache = folder / ".samples"
-    originals = sorted(cache.glob("*.xlsx")) if cache.is_dir() else []
-    if not originals:
-        originals = make_returns(cache, period, seed=seed)
-    return copy_returns(originals, folder, count)
