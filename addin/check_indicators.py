@@ -157,6 +157,28 @@ def _required(table: Table, row: int, key: str, label: str) -> Finding:
     )
 
 
+def _numbers_frame(
+    table: Table,
+    label_key: str,
+    keys: tuple[str, ...],
+    rows: dict[str, int],
+    values: dict[str, dict[str, float | None]],
+    reference: dict[str, list],
+) -> pd.DataFrame:
+    """The frame the pandera model checks: the row label, its numbers and 说明 under their
+    headers, then the reference figures as "_" columns (numbers, like the county's)."""
+    layout = table.layout
+    label, note = layout.column(label_key).header, layout.column("note").header
+    data: dict[str, list] = {label: list(rows)}
+    for key in keys:
+        data[layout.column(key).header] = [values[row_label][key] for row_label in rows]
+    data[note] = [table.text(r, "note") or None for r in rows.values()]
+    data.update(reference)
+    dtypes = {h: "float64" for h in data}
+    dtypes[label] = dtypes[note] = "str"
+    return frame(list(rows.values()), data, dtypes)
+
+
 def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
     result = Sheetful()
     out = result.findings
@@ -196,14 +218,8 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
         for key in needed:
             if key in table.columns and cells.is_blank(table.raw(row, key)):
                 out.append(_required(table, row, key, label))
-    data: dict[str, list] = {CONNECTION.column("type").header: list(rows)}
-    for key in CONNECTION_NUMBERS:
-        data[CONNECTION.column(key).header] = [values[label][key] for label in rows]
-    data[CONNECTION.column("note").header] = [table.text(r, "note") or None for r in rows.values()]
-    data["_limit"] = [float(types[label].total) for label in rows]
-    dtypes = {h: "float64" for h in data}
-    dtypes[CONNECTION.column("type").header] = dtypes[CONNECTION.column("note").header] = "str"
-    result.frame = frame(list(rows.values()), data, dtypes)
+    limits = {"_limit": [float(types[label].total) for label in rows]}
+    result.frame = _numbers_frame(table, "type", CONNECTION_NUMBERS, rows, values, limits)
     for label, row in rows.items():
         v = values[label]
         result.connection.append(
@@ -237,16 +253,12 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
             for key in ("customers", "outage_hours"):
                 if key in table.columns and cells.is_blank(table.raw(row, key)):
                     out.append(_required(table, row, key, label))
-    data: dict[str, list] = {RELIABILITY.column("area").header: list(rows)}
-    for key in RELIABILITY_NUMBERS:
-        data[RELIABILITY.column(key).header] = [values[label][key] for label in rows]
-    data[RELIABILITY.column("note").header] = [table.text(r, "note") or None for r in rows.values()]
-    data["_target"] = [areas[label].target_hours for label in rows]
-    data["_hours"] = [float(ref.hours_in_year)] * len(rows)
-    data["_cut"] = [ref.yoy_cut] * len(rows)
-    dtypes = {h: "float64" for h in data}
-    dtypes[RELIABILITY.column("area").header] = dtypes[RELIABILITY.column("note").header] = "str"
-    result.frame = frame(list(rows.values()), data, dtypes)
+    targets = {
+        "_target": [areas[label].target_hours for label in rows],
+        "_hours": [float(ref.hours_in_year)] * len(rows),
+        "_cut": [ref.yoy_cut] * len(rows),
+    }
+    result.frame = _numbers_frame(table, "area", RELIABILITY_NUMBERS, rows, values, targets)
     for label, row in rows.items():
         v = values[label]
         result.reliability.append(
