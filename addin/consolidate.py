@@ -28,7 +28,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -268,6 +268,7 @@ def consolidate(
                     sheet="封面",
                     value=group[0].filed.isoformat(),
                     due=period.due.isoformat(),
+                    late=late_by(group[0].filed, period.due),
                 )
             )
     for ret, entry, others in copied_text(chosen):
@@ -424,6 +425,20 @@ def now() -> datetime:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch)).replace(microsecond=0)
     return datetime.now().replace(microsecond=0)
+
+
+def late_by(filed: date, due: date) -> str:
+    """How late a return is, as the bureau counts it: calendar days, and the working days among
+    them (China's public holidays and make-up workdays, from chinesecalendar, whose data ends
+    with the year it was released: beyond that only calendar days are given)."""
+    import chinese_calendar
+
+    days = (filed - due).days
+    try:
+        workdays = len(chinese_calendar.get_workdays(due + timedelta(days=1), filed))
+    except NotImplementedError:
+        return f"{days} 天"
+    return f"{days} 天（其中工作日 {workdays} 个）"
 
 
 def run_consolidate(

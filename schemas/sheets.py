@@ -38,12 +38,6 @@ class SheetLayout:
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 
-    def key_of(self, header: str) -> str | None:
-        for c in self.columns:
-            if c.header == header:
-                return c.key
-        return None
-
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 

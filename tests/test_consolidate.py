@@ -287,3 +287,19 @@ def test_an_unwritable_report_path_stops_before_anything_is_written(tmp_path):
         )
     assert err.value.code == "output.write" and "文件夹" in err.value.message
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["汇总.json"]
+
+
+@pytest.mark.parametrize(
+    "filed,due,text",
+    [
+        # 2022-01-06 Thu, 01-07 Fri are workdays, 01-08 Sat is not
+        (date(2022, 1, 8), date(2022, 1, 5), "3 天（其中工作日 2 个）"),
+        # 2021 National Day: 10-01..10-07 off, Fri 10-08 a workday, Sat 10-09 a make-up workday
+        (date(2021, 10, 9), date(2021, 9, 30), "9 天（其中工作日 2 个）"),
+        (date(2099, 1, 3), date(2099, 1, 1), "2 天"),  # beyond chinesecalendar's data
+    ],
+)
+def test_late_by_counts_working_days_with_chinese_holidays(filed, due, text):
+    from addin.consolidate import late_by
+
+    assert late_by(filed, due) == text
