@@ -13,7 +13,7 @@ from addin.findings import Finding, make
 from addin.frames import Table
 from schemas.models import valid_phone
 from schemas.reference import Period, Reference, Unit, load
-from schemas.sheets import COVER, COVER_ITEMS, KNOWN_TEMPLATE_VERSIONS
+from schemas.sheets import COVER_ITEMS, KNOWN_TEMPLATE_VERSIONS
 
 
 @dataclass
@@ -87,16 +87,7 @@ def check_cover(
     for item in COVER_ITEMS:
         if item not in rows and item != "模板版本":
             last = (table.rows[-1] if table.rows else table.header_row) + 1
-            out.append(
-                make(
-                    "cover.item-missing",
-                    sheet=COVER.name,
-                    cell=table.address(last, "item"),
-                    row=last,
-                    column=COVER.column("item").header,
-                    item=item,
-                )
-            )
+            out.append(table.make("cover.item-missing", last, "item", value=None, item=item))
     value = {item: table.raw(row, "value") for item, row in rows.items()}
 
     # 报送单位

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from addin import cells
-from addin.findings import Finding, make
+from addin.findings import Finding
 from addin.frames import Table
 from schemas.reference import Reference, Task
 from schemas.sheets import TASKS, local_task_id
@@ -84,12 +84,11 @@ def _missing(table: Table, ref: Reference, seen: dict[str, int]) -> list[Finding
             continue
         before = next((r for t, r in present if t > int(task.id)), after_last)
         found.append(
-            make(
+            table.make(
                 "task.missing",
-                sheet=TASKS.name,
-                cell=table.address(before, "id"),
-                row=before,
-                column=TASKS.column("id").header,
+                before,
+                "id",
+                value=None,  # the cell holds the next task's id, not this one's
                 task=task.id,
                 id=task.id,
                 text=_short(task.text),
