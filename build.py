@@ -54,7 +54,7 @@ TAIZHANG_PY = '''"""Entry point the add-in's VBA runs: `import taizhang; taizhan
 
 
 def main():
-    from addin.excel import main as excel_main
+    from addin.faces.excel import main as excel_main
 
     return excel_main()
 '''
@@ -90,7 +90,7 @@ def _checkout_on_path() -> None:
 
 def render_ribbon() -> str:
     _checkout_on_path()
-    from addin.render import render
+    from addin.write.render import render
 
     return render("customUI.xml.j2", callback=RIBBON_CALLBACK)
 
@@ -186,7 +186,7 @@ def build_code_zip(output: Path) -> Path:
 
 def _write_zip(output: Path, entries: list[tuple[str, bytes]]) -> None:
     _checkout_on_path()
-    from addin.atomic import write_atomic
+    from addin.write.atomic import write_atomic
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w") as zf:
@@ -337,8 +337,8 @@ def write_kit(
     pythonpath: str = DEFAULT_PYTHONPATH,
 ) -> Path:
     _checkout_on_path()
-    from addin.atomic import write_bytes_atomic, write_text_atomic
-    from addin.render import render
+    from addin.write.atomic import write_bytes_atomic, write_text_atomic
+    from addin.write.render import render
 
     code_dir = code_folder(pythonpath)  # fail before anything is written
     kit.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ same run on the same machine, so the ratios hold from one machine to the next.
    wall time and peak memory of the process tree;
 4. the growth from 100 to 1,000 returns.
 
-Medians over RUNS runs each. The returns are the demo's sample returns (addin.samples), copied
+Medians over RUNS runs each. The returns are the demo's sample returns (addin.faces.samples), copied
 to N files. Writes bench/results.md. Usage: python bench/run.py [--runs 5] [--sizes 10,100,1000]
 """
 
@@ -136,21 +136,21 @@ def timed(function, *, runs: int, warmup: int = 1) -> list[float]:
 
 def originals(folder: Path) -> list[Path]:
     """The 14 units' sample returns of PERIOD (with the usual mistakes), from the template."""
-    from addin import samples
+    from addin.faces import samples
 
     return samples.make_returns(folder, PERIOD)
 
 
 def build_corpus(source: list[Path], folder: Path, count: int) -> list[Path]:
     """count returns in folder: copies of the samples in turn, each under its own name."""
-    from addin import samples
+    from addin.faces import samples
 
     return samples.copy_returns(source, folder, count)
 
 
 def one_return(folder: Path) -> Path:
     """A single clean filled return to time on its own."""
-    from addin import samples
+    from addin.faces import samples
 
     return samples.make_one(folder, PERIOD)
 
@@ -168,7 +168,7 @@ def unzip_and_parse(path: Path) -> None:
 
 def warm_validate(path: Path):
     """Read (with its guards) + validate one file in this process; imports are warm."""
-    from addin.batch import validate_file
+    from addin.pipeline.collect import validate_file
 
     return validate_file(path)
 
@@ -294,7 +294,7 @@ def report(results: dict) -> str:
         "（其他程序占用处理器时，时间会偏长）",
         f"- 每项取 {runs} 次运行的中位数（热校验与解压下限各取 {max(runs, 21)} 次）；"
         "内存为各次运行中的最高值。",
-        "- 台账为 `addin.samples` 从模板生成的示例台账（14 个单位，复制到 N 份），期次 2021Y。",
+        "- 台账为 `addin.faces.samples` 从模板生成的示例台账（14 个单位，复制到 N 份），期次 2021Y。",
         "",
         "| 测量 | 中位数 | 对照（同次测量） | 比值 | 峰值内存 | 目标 | 结果 |",
         "|---|---|---|---|---|---|---|",

@@ -58,7 +58,7 @@ def valid_phone(value: object) -> bool:
 # ---------------------------------------------------------------- the checks
 
 
-# name → the plain function: the schemas below wrap them in pa.Check, and addin.pandera_map
+# name → the plain function: the schemas below wrap them in pa.Check, and addin.validate.pandera_map
 # evaluates a clean sheet with them directly, without pandera's per-check bookkeeping.
 CHECK_FUNCTIONS: dict[str, object] = {}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from addin.ledger import Source
-from addin.workbook import Sheet, Workbook
+from addin.model.ledger import Source
+from addin.model.workbook import Sheet, Workbook
 from schemas import roles
 from schemas.deadline import parse_deadline
 from schemas.reference import load

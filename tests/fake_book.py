@@ -1,4 +1,4 @@
-"""A fake of the workbook the add-in's button was pressed in: implements addin.entry.BookAdapter
+"""A fake of the workbook the add-in's button was pressed in: implements addin.faces.button.BookAdapter
 over plain data, as Excel would behave for the calls the pipeline makes (a sheet's used values
 from A1, create/replace a sheet, fill a defined name's range, message and input boxes).
 
@@ -76,7 +76,7 @@ class FakeBook:
 
     @classmethod
     def from_workbook(cls, wb, *, name: str, path: str | None = None, names=None) -> FakeBook:
-        """From an addin.workbook.Workbook read from a file (as Excel would show it)."""
+        """From an addin.model.workbook.Workbook read from a file (as Excel would show it)."""
         sheets = [
             {"name": s.name, "hidden": s.hidden, "rows": [list(r) for r in s.rows]}
             for s in wb.sheets.values()
@@ -103,7 +103,7 @@ class FakeBook:
         # where the code really came from: the test checks it is the add-in's zip
         state["modules"] = {
             m: getattr(sys.modules.get(m), "__file__", None)
-            for m in ("taizhang", "addin", "addin.entry", "schemas", "templates")
+            for m in ("taizhang", "addin", "addin.faces.button", "schemas", "templates")
         }
         state["sheets"] = [
             {**s, "rows": [[_encode(v) for v in row] for row in s["rows"]]}

@@ -1,5 +1,5 @@
 """Build real return files for the CLI, --mark and LibreOffice tests: the blank ledger from
-`addin.template.write_ledger`, filled in with openpyxl the way a careful county officer would
+`addin.write.template.book.write_ledger`, filled in with openpyxl the way a careful county officer would
 (so it validates clean), then edited cell by cell to plant errors."""
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def make_return(
     """A filled return in `folder`; `edits` maps (sheet, cell) → value to plant errors."""
     from openpyxl import load_workbook
 
-    from addin.template import write_ledger
+    from addin.write.template.book import write_ledger
 
     folder.mkdir(parents=True, exist_ok=True)
     path = write_ledger(unit, load().period(period_code), folder)
@@ -152,7 +152,7 @@ def make_return(
 
 def task_cell(task_id: str, key: str) -> str:
     """A1 address of column `key` on the row of catalogue task `task_id`."""
-    from addin.workbook import a1
+    from addin.model.workbook import a1
 
     row = FIRST_DATA_ROW + [t.id for t in load().tasks].index(task_id)
     return a1(row, col(TASKS, key))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from addin.findings import make
-from addin.ledger import ConnectionEntry, ReliabilityEntry, Return, Source, TaskEntry
+from addin.model.findings import make
+from addin.model.ledger import ConnectionEntry, ReliabilityEntry, Return, Source, TaskEntry
 from schemas.deadline import Deadline
 from schemas.reference import load
 

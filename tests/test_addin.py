@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 import build
-from addin import entry, excel
-from addin.ledger import Return
-from addin.mark import RESULTS_SHEET, results_rows
-from addin.read import read_workbook
-from addin.template import MARKS_REF, ledger_filename, mark_key
+from addin.faces import button as entry
+from addin.faces import excel
+from addin.model.ledger import Return
+from addin.write.mark import RESULTS_SHEET, results_rows
+from addin.read.reader import read_workbook
+from addin.write.template.book import MARKS_REF, ledger_filename, mark_key
 from schemas.sheets import MARKS_NAME, META_SHEET
 from tests import vba
 from tests.conftest import ROOT
@@ -47,7 +48,7 @@ def marks(book: FakeBook) -> list[str]:
 
 def expected_rows(path: Path) -> list[list[str]]:
     """What the file validator says about the same file: live values must agree with it."""
-    from addin.batch import validate_paths
+    from addin.pipeline.collect import validate_paths
 
     (ret,) = validate_paths([path])
     return results_rows(ret.findings)
@@ -112,7 +113,7 @@ def test_unsaved_edits_are_what_is_validated(tmp_path):
 
 
 def test_a_clean_run_says_so_and_clears_the_marks(planted, monkeypatch):
-    import addin.validate
+    import addin.validate.validator
 
     def clean(wb, source, *, period=None, today=None):
         assert source.format == "excel" and wb.meta["template"] == "taizhang-ledger"
@@ -121,7 +122,7 @@ def test_a_clean_run_says_so_and_clears_the_marks(planted, monkeypatch):
     book = fake_of(planted)
     entry.run(book)
     assert marks(book)
-    monkeypatch.setattr(addin.validate, "validate_workbook", clean)
+    monkeypatch.setattr(addin.validate.validator, "validate_workbook", clean)
     outcome = entry.run(book)
     assert marks(book) == []
     assert "未发现问题" in outcome.message
@@ -257,7 +258,7 @@ def press_button(dist: Path, book: FakeBook, tmp_path: Path) -> dict:
     for module, file in after["modules"].items():
         if file is not None:
             assert file.startswith(str(zipped)), f"{module} imported from {file}, not the zip"
-    assert after["modules"]["addin.entry"]
+    assert after["modules"]["addin.faces.button"]
     return after
 
 
@@ -290,7 +291,7 @@ def test_button_command_marks_a_ledger_from_the_zip(dist, planted, tmp_path):
 
 
 def test_button_command_consolidates_in_the_console(dist, tmp_path):
-    from addin.console import UNITS_SHEET, write_console
+    from addin.write.console_book import UNITS_SHEET, write_console
     from schemas.reference import load
 
     period = load().period("2021Y")

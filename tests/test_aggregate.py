@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from addin import aggregate as agg
+from addin.consolidate import aggregate as agg
 from schemas.reference import load
 from tests.handmade import ONGOING, conn, dated, rel, task
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from xlsxwriter.exceptions import FileCreateError
 
-from addin import atomic
-from addin.atomic import write_atomic, write_bytes_atomic, write_text_atomic
-from addin.batch import find_returns
-from addin.errors import OutputError, UsageError
+from addin.write import atomic
+from addin.write.atomic import write_atomic, write_bytes_atomic, write_text_atomic
+from addin.pipeline.collect import find_returns
+from addin.model.errors import OutputError, UsageError
 
 
 def test_writes_text_with_unix_line_ends_and_creates_folders(tmp_path):
@@ -51,7 +51,7 @@ def test_target_held_open_is_output_locked_and_keeps_old_content(tmp_path, monke
     def locked(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr("addin.atomic.os.replace", locked)
+    monkeypatch.setattr("addin.write.atomic.os.replace", locked)
     with pytest.raises(OutputError) as err:
         write_bytes_atomic(target, b"new")
     assert err.value.code == "output.locked" and "Excel" in err.value.message
@@ -124,10 +124,11 @@ def test_program_faults_are_not_disguised(tmp_path):
 def _writers():
     """Each public writer, called with a target file path."""
     import build
-    from addin import findings_doc, report
-    from addin.console import write_console
-    from addin.summary import write_summary
-    from addin.template import write_ledger
+    from addin.write import findings_doc
+    from addin.write import report
+    from addin.write.console_book import write_console
+    from addin.write.summary.book import write_summary
+    from addin.write.template.book import write_ledger
     from schemas.reference import load
 
     from .test_summary import summary
@@ -156,7 +157,7 @@ def test_every_writer_is_atomic_and_makes_its_folder(name, tmp_path, monkeypatch
         raise PermissionError(13, "Permission denied", str(dst))
 
     old = target.read_bytes()
-    monkeypatch.setattr("addin.atomic.os.replace", locked)
+    monkeypatch.setattr("addin.write.atomic.os.replace", locked)
     with pytest.raises(OutputError) as err:
         write(target)
     assert err.value.code == "output.locked"

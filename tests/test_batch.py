@@ -1,4 +1,4 @@
-"""addin.batch: finding returns, reading them in isolation, results in input order."""
+"""addin.pipeline.collect: finding returns, reading them in isolation, results in input order."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from addin import batch
-from addin.batch import STAMP, find_returns, stamp_text, validate_file, validate_paths
-from addin.errors import UsageError
+from addin.pipeline import collect as batch
+from addin.pipeline.collect import STAMP, find_returns, stamp_text, validate_file, validate_paths
+from addin.model.errors import UsageError
 from tests.conftest import CORPUS
 
 
@@ -105,7 +105,7 @@ def test_hostile_files_in_a_batch_each_get_a_finding(tmp_path, jobs):
 def test_batch_isolation_survives_a_crashing_reader(tmp_path, monkeypatch):
     """With the guards off, the corner-cells file kills its reader child (SIGABRT): that
     file is file.crashed-reader, the next file is still read."""
-    from addin import isolate
+    from addin.read import isolate
 
     real = isolate.IsolatedReader
 

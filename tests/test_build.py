@@ -140,7 +140,7 @@ def test_code_zip_holds_what_the_addin_imports(dist):
         names = zf.namelist()
         taizhang_py = zf.read("taizhang.py").decode()
     assert names == sorted(names)
-    assert "def main" in taizhang_py and "addin.excel" in taizhang_py
+    assert "def main" in taizhang_py and "addin.faces.excel" in taizhang_py
     for needed in (
         "addin/__init__.py",
         "addin/entry.py",

@@ -1,10 +1,10 @@
-"""addin.cells: values read as a person reads them (SPEC §2)."""
+"""addin.validate.cells: values read as a person reads them (SPEC §2)."""
 
 from datetime import date, datetime
 
 import pytest
 
-from addin import cells
+from addin.validate import cells
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """`taizhang validate` end to end: real return files from the template, through the CLI's one
-boundary (addin.cli.main), checking exit codes 0/1/2, the JSON of SPEC §3, HTML, folders,
+boundary (addin.faces.cli.main), checking exit codes 0/1/2, the JSON of SPEC §3, HTML, folders,
 corrupt files among good ones, and --mark copies that leave the originals untouched."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from addin.cli import main
-from addin.mark import RESULTS_SHEET
-from addin.template import mark_key
+from addin.faces.cli import main
+from addin.write.mark import RESULTS_SHEET
+from addin.write.template.book import mark_key
 from schemas.sheets import META_SHEET, TASKS
 from tests.conftest import ROOT
 from tests.fill import make_return, task_cell

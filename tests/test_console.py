@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin import entry
-from addin.cli import cli
-from addin.console import (
+from addin.faces import button as entry
+from addin.faces.cli import cli
+from addin.write.console_book import (
     FOLDER,
     OUTPUT,
     PERIOD,
@@ -22,8 +22,8 @@ from addin.console import (
     read_settings,
     write_console,
 )
-from addin.errors import OutputError, UsageError
-from addin.read import read_workbook
+from addin.model.errors import OutputError, UsageError
+from addin.read.reader import read_workbook
 from schemas.reference import load
 from schemas.sheets import META_SHEET
 from tests.fake_book import FakeBook
@@ -62,7 +62,7 @@ def test_console_shows_the_state_of_the_folder_when_written(tmp_path):
     bad = make_return(returns, unit="曲阜市", edits=BAD)
     out = write_console(PERIOD_2021Y, returns, tmp_path / "控制台.xlsx")
     table = table_of(out)
-    from addin.batch import validate_paths
+    from addin.pipeline.collect import validate_paths
 
     for path, unit in ((good, "任城区"), (bad, "曲阜市")):
         (ret,) = validate_paths([path], period=PERIOD_2021Y)

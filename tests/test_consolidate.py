@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from addin.consolidate import consolidate
-from addin.findings import make
+from addin.consolidate.build import consolidate
+from addin.model.findings import make
 from schemas.reference import load
 from tests.handmade import city_due, ret, task
 
@@ -196,9 +196,9 @@ def test_console_workbook_is_not_a_return():
 
 
 def test_console_written_into_the_returns_folder_is_skipped(tmp_path):
-    from addin.console import write_console
-    from addin.consolidate import run_consolidate
-    from addin.samples import make_returns
+    from addin.write.console_book import write_console
+    from addin.consolidate.build import run_consolidate
+    from addin.faces.samples import make_returns
 
     returns = tmp_path / "returns"
     make_returns(returns, PERIOD, units=["任城区"], mistakes=False)
@@ -218,8 +218,8 @@ def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, m
 
     import openpyxl
 
-    from addin.consolidate import run_consolidate
-    from addin.samples import make_returns
+    from addin.consolidate.build import run_consolidate
+    from addin.faces.samples import make_returns
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     returns = tmp_path / "returns"
@@ -248,7 +248,7 @@ def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, m
 
 
 def test_source_date_epoch_and_validated_at_still_pin_the_moment(monkeypatch):
-    from addin.consolidate import stamp
+    from addin.consolidate.build import stamp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641805200")
     assert stamp() == datetime.fromtimestamp(1641805200)
@@ -259,8 +259,8 @@ def test_a_real_return_with_its_cover_unit_emptied_is_退回(tmp_path):
     """The reviewer's repro end to end: 泗水县's file with 封面 报送单位 emptied."""
     import openpyxl
 
-    from addin.consolidate import run_consolidate
-    from addin.samples import make_returns
+    from addin.consolidate.build import run_consolidate
+    from addin.faces.samples import make_returns
 
     [path] = make_returns(tmp_path / "in", PERIOD, units=["泗水县"], mistakes=False)
     book = openpyxl.load_workbook(path)
@@ -272,8 +272,8 @@ def test_a_real_return_with_its_cover_unit_emptied_is_退回(tmp_path):
 
 
 def test_an_unwritable_report_path_stops_before_anything_is_written(tmp_path):
-    from addin.consolidate import run_consolidate
-    from addin.errors import OutputError
+    from addin.consolidate.build import run_consolidate
+    from addin.model.errors import OutputError
 
     (tmp_path / "returns").mkdir()
     taken = tmp_path / "out" / "汇总.json"
@@ -300,6 +300,6 @@ def test_an_unwritable_report_path_stops_before_anything_is_written(tmp_path):
     ],
 )
 def test_late_by_counts_working_days_with_chinese_holidays(filed, due, text):
-    from addin.consolidate import late_by
+    from addin.consolidate.build import late_by
 
     assert late_by(filed, due) == text

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from addin.findings import catalogue, make
-from addin.isolate import IsolatedReader
-from addin.read import ReadFailure
+from addin.model.findings import catalogue, make
+from addin.read.isolate import IsolatedReader
+from addin.read.reader import ReadFailure
 from tests.conftest import CORPUS
 
 FILES = sorted(

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from addin.demo import demo_paths, run_demo
-from addin.errors import UsageError
+from addin.faces.demo import demo_paths, run_demo
+from addin.model.errors import UsageError
 from schemas.reference import load
 
 

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from addin.cli import cli
+from addin.faces.cli import cli
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
@@ -152,7 +152,7 @@ def test_readme_layout_lists_every_module():
 
 def test_readme_demo_output_is_what_the_demo_prints(tmp_path, monkeypatch, capsys):
     """The README pastes `make demo`'s output; it must stay the program's real output."""
-    from addin.demo import run_demo
+    from addin.faces.demo import run_demo
 
     block = re.search(r"```text\n\$ make demo\n(.*?)```", readme(), re.S)
     assert block, "README has no `make demo` output block"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.batch import validate_file, validate_paths
+from addin.pipeline.collect import validate_file, validate_paths
 from schemas.sheets import CONNECTION, COVER, RELIABILITY, TASKS
 from tests.fill import col, cover_row, make_return, task_cell
 

@@ -1,4 +1,4 @@
-"""The golden case: the 14 sample returns of 2021Y (addin.samples — one unit missing, one late,
+"""The golden case: the 14 sample returns of 2021Y (addin.faces.samples — one unit missing, one late,
 one resubmitted, one copying another's text, some with errors) through the real pipeline
 (`run_consolidate`: find, read, validate, consolidate, write). Figures are recomputed here
 straight from the sample files with openpyxl, not through the code under test."""
@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.consolidate import run_consolidate
-from addin.samples import COPIED, COPIED_TASK, COPIER, make_returns
+from addin.consolidate.build import run_consolidate
+from addin.faces.samples import COPIED, COPIED_TASK, COPIER, make_returns
 from schemas.reference import load
 from schemas.sheets import CONNECTION, DONE_STATUSES, RELIABILITY, TASKS
 

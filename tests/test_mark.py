@@ -1,4 +1,4 @@
-"""addin.mark: the 校验结果 rows and annotated copies that never touch the original."""
+"""addin.write.mark: the 校验结果 rows and annotated copies that never touch the original."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
-from addin.batch import find_returns
-from addin.errors import UsageError
-from addin.findings import Finding
-from addin.ledger import Return, Source
-from addin.mark import (
+from addin.pipeline.collect import find_returns
+from addin.model.errors import UsageError
+from addin.model.findings import Finding
+from addin.model.ledger import Return, Source
+from addin.write.mark import (
     CLEAN_MESSAGE,
     RESULT_HEADERS,
     RESULTS_SHEET,
@@ -22,7 +22,7 @@ from addin.mark import (
     results_rows,
     write_marked,
 )
-from addin.template import mark_key, write_ledger
+from addin.write.template.book import mark_key, write_ledger
 from schemas.reference import load
 from schemas.sheets import MARKS_NAME, META_SHEET
 
@@ -309,7 +309,7 @@ def excel_style_workbook(path: Path) -> Path:
 def test_x14_drop_downs_survive_in_the_copy(tmp_path):
     from xml.etree import ElementTree
 
-    from addin.mark import _sheet_parts
+    from addin.write.mark import _sheet_parts
 
     (tmp_path / "in").mkdir()
     src = excel_style_workbook(tmp_path / "in" / "excel.xlsx")

@@ -1,13 +1,13 @@
-"""addin.output: text, JSON (SPEC §3) and HTML renderings of validated returns."""
+"""addin.write.results: text, JSON (SPEC §3) and HTML renderings of validated returns."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from addin.findings import Finding
-from addin.ledger import Return, Source
-from addin.output import FINDING_FIELDS, ordered, render
+from addin.model.findings import Finding
+from addin.model.ledger import Return, Source
+from addin.write.results import FINDING_FIELDS, ordered, render
 
 
 def finding(

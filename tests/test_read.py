@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from addin.findings import catalogue, make
-from addin.isolate import IsolatedReader, read_isolated
-from addin.read import ReadFailure, check_zip, read_workbook, sniff
+from addin.model.findings import catalogue, make
+from addin.read.isolate import IsolatedReader, read_isolated
+from addin.read.reader import ReadFailure, check_zip, read_workbook, sniff
 from schemas.sheets import META_SHEET
 from tests.conftest import CORPUS
 
@@ -314,7 +314,7 @@ def test_cells_without_references_are_counted_in_order(tmp_path, ledger):
     ],
 )
 def test_cell_refs_fast_and_general_agree(xml, refs):
-    from addin.guard import _cell_refs
+    from addin.read.guard import _cell_refs
 
     assert _cell_refs(b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>") == refs
 
@@ -322,8 +322,8 @@ def test_cell_refs_fast_and_general_agree(xml, refs):
 def test_wire_format_round_trips_every_cell_type(ledger):
     from datetime import time as dtime
 
-    from addin.isolate import _decode, _encode
-    from addin.workbook import Sheet, Workbook
+    from addin.read.isolate import _decode, _encode
+    from addin.model.workbook import Sheet, Workbook
 
     nan = float("nan")
     rows = (

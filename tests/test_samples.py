@@ -6,9 +6,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from addin.batch import validate_paths
-from addin.samples import MISSING, RESUBMITTED, make_returns
-from addin.template import write_ledger
+from addin.pipeline.collect import validate_paths
+from addin.faces.samples import MISSING, RESUBMITTED, make_returns
+from addin.write.template.book import write_ledger
 from schemas.reference import load
 from schemas.sheets import CONNECTION, FIRST_DATA_ROW, RELIABILITY, SANLING, TASKS
 

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.consolidate import consolidate
-from addin.errors import OutputError
-from addin.summary import SHEETS, write_summary
+from addin.consolidate.build import consolidate
+from addin.model.errors import OutputError
+from addin.write.summary.book import SHEETS, write_summary
 from schemas.reference import load
 from tests.handmade import city_due, conn, rel, ret, task
 

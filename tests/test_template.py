@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from addin.cli import main
-from addin.errors import UsageError
-from addin.template import (
+from addin.faces.cli import main
+from addin.model.errors import UsageError
+from addin.write.template.book import (
     MARKS_FIRST_ROW,
     MARKS_ROWS,
     build_ledger,
@@ -22,7 +22,7 @@ from addin.template import (
     write_all,
     write_ledger,
 )
-from addin.template_guide import LOCAL_ROWS, STATUS_MEANINGS
+from addin.write.template.guide import LOCAL_ROWS, STATUS_MEANINGS
 from schemas.reference import load
 from schemas.sheets import (
     CONNECTION,

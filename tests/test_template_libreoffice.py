@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from addin.template import MARK_FILL, mark_formula, mark_key, write_ledger
+from addin.write.template.book import MARK_FILL, mark_formula, mark_key, write_ledger
 from schemas.reference import load
 from schemas.sheets import (
     ALL_SHEETS,

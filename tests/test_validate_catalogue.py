@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from addin import findings_doc, pandera_map
-from addin.findings import FAMILIES, SEVERITIES, catalogue
+from addin.write import findings_doc
+
+from addin.validate import pandera_map
+from addin.model.findings import FAMILIES, SEVERITIES, catalogue
 from tests import factory
 from tests.validate_helpers import run
 
@@ -50,7 +52,7 @@ def test_my_codes_are_unique_across_files():
 
 def test_findings_doc_is_up_to_date():
     assert (ROOT / "docs/FINDINGS.md").read_text("utf-8") == findings_doc.render(), (
-        "run: python -m addin.findings_doc"
+        "run: python -m addin.write.findings_doc"
     )
 
 
@@ -189,6 +191,6 @@ def test_quick_path_agrees_with_pandera(monkeypatch, period_code):
     def always_pandera(*args, **kw):
         return original(*args, **{**kw, "quick": False})
 
-    monkeypatch.setattr("addin.validate.run_model", always_pandera)
+    monkeypatch.setattr("addin.validate.validator.run_model", always_pandera)
     full = [run(wb, period_code=period_code).findings for wb in scenarios]
     assert quick == full

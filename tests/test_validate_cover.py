@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from addin.validate import validate_workbook
-from addin.workbook import Sheet, Workbook
+from addin.validate.validator import validate_workbook
+from addin.model.workbook import Sheet, Workbook
 from tests import factory
 from tests.validate_helpers import cell, codes, found, run
 
@@ -140,7 +140,7 @@ def test_a_spreadsheet_that_is_not_a_ledger_is_one_finding(wb):
 
 
 def test_a_corpus_spreadsheet_is_not_a_ledger():
-    from addin.read import read_workbook
+    from addin.read.reader import read_workbook
     from tests.conftest import CORPUS
 
     path = next(p for p in sorted((CORPUS / "real").glob("*.xlsx")))
@@ -188,8 +188,8 @@ def test_date1904_workbook(wb):
 
 
 def test_a_return_written_by_the_template_and_read_from_disk_is_clean(tmp_path):
-    from addin import samples
-    from addin.read import read_workbook
+    from addin.faces import samples
+    from addin.read.reader import read_workbook
 
     path = samples.make_one(tmp_path, "2021Y")
     result = validate_workbook(read_workbook(path), factory.SOURCE)
@@ -250,7 +250,7 @@ def test_merged_county_units_read_as_one_value_for_each_task(tmp_path):
     task has that value, as on screen, so no unit.empty."""
     from openpyxl import load_workbook
 
-    from addin.read import read_workbook
+    from addin.read.reader import read_workbook
     from tests.fill import make_return
 
     path = make_return(tmp_path)

@@ -7,8 +7,8 @@ from string import Formatter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin.findings import catalogue
-from addin.validate import validate_workbook
+from addin.model.findings import catalogue
+from addin.validate.validator import validate_workbook
 from tests import factory
 
 BASE = {code: factory.build(period_code=code) for code in ("2021Y", "2021P")}

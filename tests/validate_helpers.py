@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from addin.validate import validate_workbook
+from addin.validate.validator import validate_workbook
 from schemas.reference import load
 from tests import factory
 
@@ -22,7 +22,7 @@ def codes(wb, **kw) -> list[str]:
 
 
 def cell(wb, layout, row: int, header: str) -> str:
-    from addin.workbook import a1
+    from addin.model.workbook import a1
 
     return a1(row, factory.column_of(layout, header))
 

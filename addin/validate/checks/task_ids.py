@@ -1,0 +1,148 @@
+"""任务台账, the ids and the city's columns (SPEC §2.2): every catalogue task present once,
+nothing unknown, local tasks L1… allowed, the locked reference columns as the city wrote them,
+rows in order. Yields the rows the row rules (check_task_rows) go on to check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from addin.validate import cells
+from addin.model.findings import Finding
+from addin.validate.frames import Table
+from schemas.reference import Reference, Task
+from schemas.sheets import TASKS, local_task_id
+
+REFERENCE_KEYS = ("category", "text", "units", "due")
+
+
+@dataclass
+class TaskRow:
+    id: str
+    row: int
+    task: Task | None  # None for a county's local task
+
+
+@dataclass
+class TaskIds:
+    rows: list[TaskRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def task_id(value: object) -> str:
+    """The id as a person reads it: 12, 12.0, "１２", " 12 " and "l3" → "12" / "L3"."""
+    text = cells.compact(value)
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if re.fullmatch(r"0+\d+", text):
+        text = text.lstrip("0")
+    if local_task_id(text):
+        text = "L" + str(int(text[1:]))
+    return text
+
+
+def check_ids(table: Table, ref: Reference) -> TaskIds:
+    result = TaskIds()
+    if "id" not in table.columns:  # 序号 header changed (reported): no row can be identified
+        return result
+    out = result.findings
+    seen: dict[str, int] = {}
+    last_id = ref.tasks[-1].id
+    for row in table.rows:
+        tid = task_id(table.raw(row, "id"))
+        if not tid:
+            out.append(table.make("task.id-empty", row, "id", at_row=row))
+            continue
+        task = ref.task(tid)
+        if task is None and not local_task_id(tid):
+            out.append(table.make("task.id-unknown", row, "id", last=last_id))
+            continue
+        if tid in seen:
+            out.append(
+                table.make("task.id-duplicate", row, "id", task=tid, value=tid, first=seen[tid])
+            )
+            continue
+        seen[tid] = row
+        result.rows.append(TaskRow(tid, row, task))
+        if task is None and cells.is_blank(table.raw(row, "text")) and "text" in table.columns:
+            out.append(table.make("task.local-text-missing", row, "text", task=tid, id=tid))
+
+    out.extend(_missing(table, ref, seen))
+    out.extend(_order(table, result.rows))
+    out.extend(_reference_altered(table, result.rows))
+    return result
+
+
+def _missing(table: Table, ref: Reference, seen: dict[str, int]) -> list[Finding]:
+    """One finding per missing catalogue id, at the 序号 cell of the row it belongs before
+    (the next present catalogue task), or just below the last row."""
+    present = sorted((int(t), r) for t, r in seen.items() if t.isdigit())
+    after_last = (max(table.rows) if table.rows else table.header_row) + 1
+    found = []
+    for task in ref.tasks:
+        if task.id in seen:
+            continue
+        before = next((r for t, r in present if t > int(task.id)), after_last)
+        found.append(
+            table.make(
+                "task.missing",
+                before,
+                "id",
+                value=None,  # the cell holds the next task's id, not this one's
+                task=task.id,
+                id=task.id,
+                text=_short(task.text),
+                at_row=before,
+            )
+        )
+    return found
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _order(table: Table, rows: list[TaskRow]) -> list[Finding]:
+    """Once per sheet: the first row whose id comes before its predecessor's (catalogue ids in
+    number order, local tasks after them)."""
+
+    def rank(r: TaskRow) -> tuple[int, int]:
+        return (0, int(r.id)) if r.task is not None else (1, int(r.id[1:]))
+
+    for prev, cur in zip(rows, rows[1:], strict=False):
+        if rank(cur) < rank(prev):
+            return [
+                table.make(
+                    "task.out-of-order",
+                    cur.row,
+                    "id",
+                    task=cur.id,
+                    value=cur.id,
+                    at_row=cur.row,
+                    previous=prev.id,
+                )
+            ]
+    return []
+
+
+def _reference_altered(table: Table, rows: list[TaskRow]) -> list[Finding]:
+    found = []
+    for r in rows:
+        if r.task is None:
+            continue
+        for key in REFERENCE_KEYS:
+            if key not in table.columns:
+                continue
+            expected = getattr(r.task, key)
+            if cells.compact(table.raw(r.row, key)) != cells.compact(expected):
+                found.append(
+                    table.make(
+                        "task.reference-altered",
+                        r.row,
+                        key,
+                        task=r.id,
+                        header=TASKS.column(key).header,
+                        expected=expected,
+                    )
+                )
+    return found

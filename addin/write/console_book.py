@@ -1,0 +1,271 @@
+"""The bureau's console workbook (`taizhang console --period P --dir DIR -o 控制台.xlsx`).
+
+It holds the settings the add-in's button needs — the returns folder, the period, where the
+summary goes — a table of the units and their reporting state, and instructions. The hidden
+`_taizhang` sheet says `template = taizhang-console`, which is how the add-in knows it.
+
+`write_console` writes the file (XlsxWriter, atomically). `refresh` is what the button does in
+it, through the add-in's BookAdapter: read the settings as they stand in Excel (the officer may
+have edited them), consolidate the folder, write the summary, rewrite the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from addin.write.atomic import write_atomic
+from addin.model.errors import UsageError
+from schemas.sheets import META_SHEET, TEMPLATE_VERSION
+
+CONSOLE_TEMPLATE_ID = "taizhang-console"
+SETTINGS_SHEET = "控制台"
+UNITS_SHEET = "报送情况"
+GUIDE_SHEET = "使用说明"
+FOLDER, PERIOD, OUTPUT = "收件文件夹", "报送期次", "汇总输出路径"
+UNIT_HEADERS = ("序号", "报送单位", "状态", "文件", "错误", "警告")
+UNCHECKED = "未检查"
+UPDATED = "更新于"
+
+GUIDE = (
+    "本工作簿是市局汇总各县区“获得电力”任务台账的控制台，需要安装“台账”Excel 插件。",
+    "1. 在“控制台”表填写（或核对）收件文件夹、报送期次和汇总输出路径。相对路径以本工作簿所在文件夹为准。",
+    "2. 把各县区报来的台账（.xlsx、.xlsm、.xls、.ods）放进收件文件夹，子文件夹也会查找。",
+    "3. 点击功能区“台账”选项卡上的“校验/汇总”按钮：校验全部台账，写出全市汇总工作簿，"
+    "并刷新“报送情况”表。",
+    "4. 状态说明：已报＝按时报送且无错误；迟报＝填报日期晚于报送截止日；"
+    "退回＝台账有错误，需退回修改；未报＝收件文件夹中没有该单位本期的台账；未检查＝尚未汇总。",
+    "5. 每条问题的位置和修改建议见汇总工作簿的“校验问题”表；命令行用法：taizhang consolidate。",
+    "汇总只读取台账，不会修改收件文件夹中的任何文件。",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    folder: Path
+    period: object  # schemas.reference.Period
+    output: Path
+
+
+def default_output(period, console: Path) -> Path:
+    return console.parent / f"全市汇总-{period.code}.xlsx"
+
+
+def _shown(path: Path, base: Path) -> str:
+    """A path as the console stores it: relative to the console's folder when inside it, so
+    the console and its folders can move together; absolute otherwise."""
+    path, base = path.resolve(), base.resolve()
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def unit_rows(
+    period,
+    states: dict[str, tuple[str, str, int, int]] | None,
+    when: datetime | None,
+    output: Path | None = None,
+) -> list[list]:
+    """The 报送情况 table, headers first: one row per unit in the city's order. `states` maps a
+    unit to (status, file, errors, warnings); None means the folder was not checked."""
+    from schemas.reference import load
+
+    rows: list[list] = [list(UNIT_HEADERS)]
+    for i, unit in enumerate(load().unit_names, start=1):
+        if states is None:
+            rows.append([i, unit, UNCHECKED, "", "", ""])
+        else:
+            status, file, errors, warnings = states[unit]
+            rows.append([i, unit, status, file, errors, warnings])
+    rows.append([])
+    note = f"{period.label}"
+    if when is not None:
+        note += f"，{UPDATED} {when:%Y-%m-%d %H:%M}"
+        if output is not None:
+            note += f"，汇总文件：{output}"
+    else:
+        note += "，尚未汇总：点击“台账 → 校验/汇总”"
+    rows.append(["", note])
+    return rows
+
+
+def states_of(summary) -> dict[str, tuple[str, str, int, int]]:
+    return {
+        row.unit: (row.status, row.file or "", row.counts["error"], row.counts["warning"])
+        for row in summary.units
+    }
+
+
+def current_states(folder: Path, period) -> dict[str, tuple[str, str, int, int]] | None:
+    """Consolidate the folder in memory (no summary file is written); None when it is absent."""
+    if not folder.is_dir():
+        return None
+    from addin.pipeline.collect import find_returns, validate_paths
+    from addin.consolidate.build import consolidate
+
+    try:
+        paths = find_returns([folder])
+    except UsageError:  # an empty folder at the start of the period: everyone is 未报
+        paths = []
+    returns = validate_paths(paths, period=period) if paths else []
+    return states_of(consolidate(returns, period))
+
+
+# --- writing the console file ---------------------------------------------------------------
+
+
+def write_console(period, folder: Path, output: Path) -> Path:
+    """Write the console workbook; returns its path. The reporting state is computed now from
+    `folder` when it exists, else every unit is 未检查."""
+    from addin.consolidate.build import now
+
+    output = Path(output)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError("usage.console-suffix", f"控制台工作簿应为 .xlsx 文件：{output}")
+    folder = Path(folder)
+    summary_path = default_output(period, output)
+    states = current_states(folder, period)
+    when = now() if states is not None else None
+    settings = [
+        (FOLDER, _shown(folder, output.parent)),
+        (PERIOD, period.code),
+        (OUTPUT, _shown(summary_path, output.parent)),
+    ]
+    rows = unit_rows(period, states, when)
+    return write_atomic(output, lambda tmp: _write(tmp, period, settings, rows))
+
+
+def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list]) -> None:
+    from addin.write.template.book import generator
+    from addin.write.xlsx import new_book
+
+    book = new_book(path)
+    book.set_properties(
+        {
+            "title": f"“获得电力”任务台账市局控制台（{period.label}）",
+            "comments": f"{CONSOLE_TEMPLATE_ID} {TEMPLATE_VERSION}",
+        }
+    )
+    title = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    cell = book.add_format({"border": 1})
+    edit = book.add_format({"border": 1, "bg_color": "#FFF9E5", "num_format": "@"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    ws = book.add_worksheet(SETTINGS_SHEET)
+    ws.write_string(0, 0, f"济宁市“获得电力”任务台账 · 市局控制台（{period.label}）", title)
+    ws.write_string(1, 0, "项目", head)
+    ws.write_string(1, 1, "内容", head)
+    for r, (key, value) in enumerate(settings, start=2):
+        ws.write_string(r, 0, key, cell)
+        ws.write_string(r, 1, value, edit)
+    ws.write_string(len(settings) + 3, 0, "修改上面黄色单元格后，点击功能区“台账 → 校验/汇总”。")
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 60)
+    ws.activate()
+
+    us = book.add_worksheet(UNITS_SHEET)
+    for r, values in enumerate(units):
+        for c, value in enumerate(values):
+            fmt = head if r == 0 else (cell if len(values) == len(UNIT_HEADERS) else None)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                us.write_number(r, c, value, fmt)
+            else:
+                us.write_string(r, c, str(value), fmt)
+    us.freeze_panes(1, 0)
+    for c, width in enumerate((6, 20, 8, 40, 8, 8)):
+        us.set_column(c, c, width)
+
+    gs = book.add_worksheet(GUIDE_SHEET)
+    gs.set_column(0, 0, 100, wrap)
+    for r, line in enumerate(GUIDE):
+        gs.write_string(r, 0, line)
+
+    ms = book.add_worksheet(META_SHEET)
+    meta = (
+        ("template", CONSOLE_TEMPLATE_ID),
+        ("template_version", TEMPLATE_VERSION),
+        ("period", period.code),
+        ("generator", generator()),
+    )
+    ms.write_string(0, 0, "key")
+    ms.write_string(0, 1, "value")
+    for r, (key, value) in enumerate(meta, start=1):
+        ms.write_string(r, 0, key)
+        ms.write_string(r, 1, value)
+    ms.hide()
+    book.close()
+
+
+# --- the button, in the console ------------------------------------------------------------
+
+
+def read_settings(book) -> Settings:
+    """The settings as they stand in the open console (BookAdapter), relative paths taken
+    from the console's folder."""
+    from schemas.reference import load
+
+    found: dict[str, str] = {}
+    if SETTINGS_SHEET in dict(book.sheets()):
+        for values in book.read_sheet(SETTINGS_SHEET):
+            if (
+                len(values) >= 2
+                and isinstance(values[0], str)
+                and values[0].strip() in (FOLDER, PERIOD, OUTPUT)
+            ):
+                value = values[1]
+                found[values[0].strip()] = "" if value is None else str(value).strip()
+    base = book.path.parent if book.path else None
+    for key in (FOLDER, PERIOD):
+        if not found.get(key):
+            raise UsageError(
+                "usage.console-setting",
+                f"控制台的“{SETTINGS_SHEET}”表缺少“{key}”：请填写后再点按钮",
+            )
+    period = load().period(found[PERIOD])
+    if period is None:
+        raise UsageError(
+            "usage.period-unknown",
+            f"报送期次“{found[PERIOD]}”无法识别：应为 YYYYH1、YYYYY 或 2021P，例如 2021Y",
+        )
+
+    def place(text: str) -> Path:
+        path = Path(text)
+        if not path.is_absolute():
+            if base is None:
+                raise UsageError(
+                    "usage.console-unsaved",
+                    f"“{text}”是相对路径，请先保存控制台工作簿，或改填完整路径",
+                )
+            path = base / path
+        return path
+
+    folder = place(found[FOLDER])
+    output = (
+        place(found[OUTPUT])
+        if found.get(OUTPUT)
+        else (
+            default_output(period, book.path)
+            if book.path
+            else folder.parent / f"全市汇总-{period.code}.xlsx"
+        )
+    )
+    return Settings(folder=folder, period=period, output=output)
+
+
+def refresh(book) -> str:
+    """Consolidate the console's folder, write the summary, rewrite the 报送情况 table; returns
+    the Chinese message for the user."""
+    from addin.consolidate.build import run_consolidate
+
+    settings = read_settings(book)
+    if settings.output.suffix.lower() != ".xlsx":
+        raise UsageError("usage.console-suffix", f"汇总输出路径应为 .xlsx 文件：{settings.output}")
+    summary = run_consolidate(settings.folder, settings.period, output=settings.output)
+    book.write_sheet(
+        UNITS_SHEET,
+        unit_rows(settings.period, states_of(summary), datetime.now(), settings.output),
+    )
+    return summary.overview_text() + f"\n“{UNITS_SHEET}”表已刷新。"

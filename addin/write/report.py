@@ -1,0 +1,313 @@
+"""The Summary for machines and for people: JSON (SPEC §5), a self-contained HTML report and
+Markdown drafts of the year's 总结报告 and a 通报. All three are rendered from one dict —
+`as_dict(summary)` — so the report cannot say what the JSON does not."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from addin.write.atomic import write_text_atomic
+from addin.write.render import render
+from addin.write.summary.style import LIGHT_FILL, LIGHT_TEXT
+
+if TYPE_CHECKING:
+    from addin.consolidate.build import Summary
+
+DIGITS = 4
+
+
+def _clean(value: Any) -> Any:
+    """Floats rounded to DIGITS places, dates as ISO text, recursively."""
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _figures(fig) -> dict:
+    return {
+        "completion_rate": fig.completion_rate if fig else None,
+        "due_completion_rate": fig.due_completion_rate if fig else None,
+        "overdue": fig.overdue if fig else None,
+        "lagging": fig.lagging if fig else None,
+        "light": fig.light if fig else "grey",
+        "counts": {(k or "未填"): v for k, v in fig.counts.items()} if fig else None,
+        "tasks_applicable": fig.applicable if fig else None,
+        "tasks_done": fig.done if fig else None,
+        "tasks_due": fig.due_total if fig else None,
+        "tasks_due_done": fig.due_done if fig else None,
+    }
+
+
+# JSON key → attribute of aggregate.ConnectionRow / ReliabilityRow (the JSON names the unit
+# of measure the attribute leaves implicit)
+CONNECTION_KEYS = {
+    "type": "type",
+    "unit": "unit",
+    "connections": "connections",
+    "step_average_days": "step_average",
+    "step_limit_days": "step_limit",
+    "average_days": "average_days",
+    "limit_days": "limit_days",
+    "longest_days": "longest",
+    "over_limit": "over_limit",
+    "on_time_rate": "on_time_rate",
+    "met": "met",
+}
+RELIABILITY_KEYS = {
+    "area": "area",
+    "unit": "unit",
+    "customers": "customers",
+    "outage_customer_hours": "outage_hours",
+    "average_hours": "average_hours",
+    "target_hours": "target_hours",
+    "last_average_hours": "last_average_hours",
+    "yoy_change": "yoy_change",
+    "met_target": "met_target",
+    "met_cut": "met_cut",
+    "met": "met",
+}
+
+
+def _keyed(row, keys: dict[str, str]) -> dict:
+    return {key: getattr(row, attr) for key, attr in keys.items()}
+
+
+def _nest(rows: list[dict], city: str) -> list[dict]:
+    """City-wide rows at the top level, each with its units' rows under "units"."""
+    out = []
+    for row in rows:
+        if row["unit"] == city:
+            out.append({**row, "units": []})
+        else:
+            out[-1]["units"].append(row)
+    return out
+
+
+def as_dict(s: Summary) -> dict:
+    from addin.consolidate.build import CITY
+
+    data = {
+        "period": s.period.code,
+        "period_label": s.period.label,
+        "as_of": s.period.as_of,
+        "due": s.period.due,
+        "validated_at": s.validated_at,
+        "include_invalid": s.include_invalid,
+        "status_counts": {st: s.status_count(st) for st in ("已报", "迟报", "退回", "未报")},
+        "city": {
+            **_figures(s.city),
+            "units_included": sum(u.included for u in s.units),
+            # the 错误/警告 of the unit rows above, as in 总览's 全市合计 row
+            "errors": sum(u.counts["error"] for u in s.units),
+            "warnings": sum(u.counts["warning"] for u in s.units),
+        },
+        "finding_counts": s.finding_counts,
+        "units": [
+            {
+                "unit": u.unit,
+                "status": u.status,
+                "file": u.file,
+                "filed": u.ret.filed if u.ret else None,
+                "errors": u.counts["error"],
+                "warnings": u.counts["warning"],
+                "included": u.included,
+                "older_files": list(u.older),
+                **_figures(u.figures),
+            }
+            for u in s.units
+        ],
+        "lagging": [
+            {
+                "unit": i.unit,
+                "task": i.task,
+                "text": i.text,
+                "city_due": i.city_due,
+                "county_due": i.county_due,
+                "due": i.due,
+                "status": i.status,
+                "overdue": i.overdue,
+                "lagging": i.lagging,
+                "light": i.light,
+                "progress": i.progress,
+                "problems": i.problems,
+                "plan": i.plan,
+            }
+            for i in s.lag_items
+        ],
+        "local_tasks": [
+            {
+                "unit": unit,
+                "task": t.id,
+                "text": t.text,
+                "status": t.status,
+                "county_due": t.county_due.raw if t.county_due else None,
+                "progress": t.progress,
+            }
+            for unit, t in s.local_tasks
+        ],
+        "connection_time": _nest([_keyed(r, CONNECTION_KEYS) for r in s.connection], CITY),
+        "reliability": _nest([_keyed(r, RELIABILITY_KEYS) for r in s.reliability], CITY),
+        "sanling": [
+            {
+                "indicator": r.indicator,
+                "unit_of_measure": r.unit_of_measure,
+                "total": r.total,
+                "share": r.share,
+                "share_of": r.share_of or None,
+                "by_unit": r.by_unit,
+            }
+            for r in s.sanling
+        ],
+        "findings": [
+            {"file": fr.file, "unit": fr.unit, **fr.finding.as_dict()} for fr in s.findings
+        ],
+        "sources": [
+            {
+                "file": src.ret.source.name,
+                "sha256": src.ret.source.sha256,
+                "size": src.ret.source.size,
+                "format": src.ret.source.format,
+                "template_version": src.ret.template_version,
+                "unit": src.ret.unit,
+                "period": src.ret.period,
+                "filed": src.ret.filed,
+                "use": src.use,
+            }
+            for src in s.sources
+        ],
+    }
+    return _clean(data)
+
+
+def to_json(s: Summary) -> str:
+    return json.dumps(as_dict(s), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def write_json(s: Summary, path: Path | str) -> Path:
+    return write_text_atomic(path, to_json(s))
+
+
+# ---- people: HTML and Markdown ------------------------------------------------------------
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def num(value, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def dec(value, digits: int = 2) -> str:
+    """Days, hours and 万元 always with two decimals (22.00 beside 15.30, as the workbook's
+    0.00 format shows them), whether or not the value happens to be whole."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def bars(
+    items: list[tuple[str, float | None]],
+    *,
+    maximum: float,
+    targets=None,
+    width: int = 640,
+    bar: int = 18,
+    fmt=pct,
+) -> dict:
+    """Geometry of a horizontal bar chart as plain numbers; the template draws the SVG."""
+    label_w, gap = 150, 6
+    scale = (width - label_w - 70) / maximum if maximum else 0
+    rows = []
+    for i, (label, value) in enumerate(items):
+        y = i * (bar + gap)
+        target = targets[i] if targets else None
+        rows.append(
+            {
+                "label": label,
+                "y": y,
+                "w": round((value or 0) * scale, 1),
+                "text": fmt(value),
+                "target_x": None if target is None else round(label_w + target * scale, 1),
+                # the value label goes right of whichever ends further, bar or target line
+                "label_x": round(label_w + max(value or 0, target or 0) * scale + 6, 1),
+                "over": target is not None and value is not None and value > target,
+            }
+        )
+    return {
+        "width": width,
+        "height": len(items) * (bar + gap),
+        "bar": bar,
+        "x0": label_w,
+        "rows": rows,
+    }
+
+
+def context(s: Summary) -> dict:
+    from addin.consolidate.build import findings_text
+    from addin.write.summary.book import totals_label
+
+    data = as_dict(s)
+    completion = [(u["unit"], u["completion_rate"]) for u in data["units"]]
+    outage = [(r["area"], r["average_hours"]) for r in data["reliability"]]
+    most = max(
+        [v or 0 for _, v in outage] + [r["target_hours"] for r in data["reliability"]] + [0.01]
+    )
+    lagging_units = [
+        u
+        for u in data["units"]
+        if u["status"] != "未报" and ((u["overdue"] or 0) + (u["lagging"] or 0)) > 0
+    ]
+    lagging_units.sort(key=lambda u: (-(u["overdue"] or 0), -(u["lagging"] or 0)))
+    return {
+        "d": data,
+        "pct": pct,
+        "num": num,
+        "dec": dec,
+        "light_text": LIGHT_TEXT,
+        "light_fill": LIGHT_FILL,
+        "completion_chart": bars(completion, maximum=1.0),
+        "outage_chart": bars(
+            outage,
+            maximum=most * 1.1,
+            targets=[r["target_hours"] for r in data["reliability"]],
+            fmt=lambda v: dec(v) + " 小时" if v is not None else "—",
+        ),
+        "lagging_units": lagging_units,
+        "totals_label": totals_label(s),
+        "findings_text": findings_text(data["finding_counts"]),
+        "missing_units": [u["unit"] for u in data["units"] if u["status"] == "未报"],
+        "late_units": [u["unit"] for u in data["units"] if u["status"] == "迟报"],
+        "returned_units": [u["unit"] for u in data["units"] if u["status"] == "退回"],
+        "copied": [f for f in data["findings"] if f["code"] == "submission.copied-text"],
+    }
+
+
+def to_html(s: Summary) -> str:
+    return render("report.html.j2", **context(s))
+
+
+def to_markdown(s: Summary) -> str:
+    ctx = context(s)
+    return render("annual_report.md.j2", **ctx) + "\n---\n\n" + render("circular.md.j2", **ctx)
+
+
+def write_html(s: Summary, path: Path | str) -> Path:
+    return write_text_atomic(path, to_html(s))
+
+
+def write_markdown(s: Summary, path: Path | str) -> Path:
+    return write_text_atomic(path, to_markdown(s))

@@ -1,0 +1,188 @@
+"""What `taizhang validate` prints: the returns' findings as Chinese text, as the JSON of
+SPEC §3, or as one self-contained HTML page. Pure functions of the returns: no I/O, no clock,
+so the same returns always give the same bytes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from addin.model.findings import Finding
+from addin.model.ledger import Return
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+FINDING_FIELDS = (
+    "code",
+    "severity",
+    "sheet",
+    "cell",
+    "row",
+    "column",
+    "task",
+    "value",
+    "message",
+    "hint",
+)  # SPEC §3, in its order
+
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _sheet_rank() -> dict[str, int]:
+    from schemas.sheets import ALL_SHEETS, GUIDE_SHEET
+
+    return {name: i for i, name in enumerate([s.name for s in ALL_SHEETS] + [GUIDE_SHEET])}
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def finding_order(finding: Finding, ranks: dict[str, int] | None = None) -> tuple:
+    """Sort key a person fixing the file would follow: whole-file findings first, then the
+    ledger's sheets in their order, then row, column, code. Every field takes part, so the
+    order never depends on the order the validator happened to produce."""
+    ranks = ranks if ranks is not None else _sheet_rank()
+    sheet = finding.sheet
+    match = _CELL.match(finding.cell or "")
+    row = finding.row or (int(match.group(2)) if match else 0)
+    col = _column_number(match.group(1)) if match else 0
+    return (
+        sheet is not None,
+        ranks.get(sheet, len(ranks)) if sheet else -1,
+        sheet or "",
+        row,
+        col,
+        finding.severity != "error",
+        finding.code,
+        finding.task or "",
+        finding.value or "",
+        finding.message,
+    )
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    ranks = _sheet_rank()
+    return sorted(findings, key=lambda f: finding_order(f, ranks))
+
+
+def location(finding: Finding) -> str:
+    """任务台账!G14, 任务台账 (a whole sheet) or 整个文件."""
+    if finding.sheet and finding.cell:
+        return f"{finding.sheet}!{finding.cell}"
+    return finding.sheet or "整个文件"
+
+
+@cache
+def period_label(code: str | None) -> str:
+    """2021Y → 2021年度; unknown or missing codes are shown as they are."""
+    if not code:
+        return "（未识别）"
+    from schemas.reference import load
+
+    period = load().period(code)
+    return period.label if period is not None else code
+
+
+def file_object(ret: Return) -> dict[str, Any]:
+    """One file of the JSON output (SPEC §3)."""
+    counts = ret.counts
+    return {
+        "file": ret.source.path,
+        "unit": ret.unit,
+        "period": ret.period,
+        "ok": ret.ok,
+        "counts": {"error": counts["error"], "warning": counts["warning"]},
+        "findings": [
+            {name: getattr(f, name) for name in FINDING_FIELDS} for f in ordered(ret.findings)
+        ],
+    }
+
+
+def totals(returns: Sequence[Return]) -> dict[str, int]:
+    return {
+        "files": len(returns),
+        "failed": sum(not r.ok for r in returns),
+        "error": sum(r.counts["error"] for r in returns),
+        "warning": sum(r.counts["warning"] for r in returns),
+    }
+
+
+def render_json(returns: Sequence[Return]) -> str:
+    return (
+        json.dumps({"files": [file_object(r) for r in returns]}, ensure_ascii=False, indent=2)
+        + "\n"
+    )
+
+
+def _verdict(ret: Return) -> str:
+    return "通过" if ret.ok else "退回"
+
+
+def render_text(returns: Sequence[Return]) -> str:
+    lines: list[str] = []
+    for ret in returns:
+        counts = ret.counts
+        lines.append(
+            f"{ret.source.name}  {ret.unit or '（单位未识别）'} · {period_label(ret.period)}"
+            f" · 错误 {counts['error']} 个，警告 {counts['warning']} 个 · {_verdict(ret)}"
+        )
+        if not ret.findings:
+            lines.append("  未发现问题")
+        for f in ordered(ret.findings):
+            label = SEVERITY_LABELS.get(f.severity, f.severity)
+            hint = f"  → 提示：{f.hint}" if f.hint else ""
+            lines.append(f"  [{label}] {location(f)} {f.code}  {f.message}{hint}")
+        lines.append("")
+    t = totals(returns)
+    lines.append(
+        f"合计：{t['files']} 个文件，{t['failed']} 个有错误（退回），"
+        f"{t['files'] - t['failed']} 个通过；错误 {t['error']} 个，警告 {t['warning']} 个"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_html(returns: Sequence[Return]) -> str:
+    from addin.write.render import render as render_template
+
+    files = []
+    for i, ret in enumerate(returns, start=1):
+        files.append(
+            {
+                "anchor": f"f{i}",
+                "name": ret.source.name,
+                "path": ret.source.path,
+                "unit": ret.unit or "（单位未识别）",
+                "period": period_label(ret.period),
+                "ok": ret.ok,
+                "verdict": _verdict(ret),
+                "counts": ret.counts,
+                "findings": [
+                    {
+                        "severity": f.severity,
+                        "label": SEVERITY_LABELS.get(f.severity, f.severity),
+                        "where": location(f),
+                        "code": f.code,
+                        "task": f.task or "",
+                        "value": f.value if f.value is not None else "",
+                        "message": f.message,
+                        "hint": f.hint,
+                    }
+                    for f in ordered(ret.findings)
+                ],
+            }
+        )
+    return render_template("validate.html.j2", files=files, totals=totals(returns))
+
+
+RENDERERS = {"text": render_text, "json": render_json, "html": render_html}
+
+
+def render(returns: Sequence[Return], fmt: str) -> str:
+    """`fmt` is one of text, json, html (the CLI restricts it)."""
+    return RENDERERS[fmt](returns)
