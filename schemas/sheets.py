@@ -15,6 +15,7 @@ META_SHEET = "_taizhang"
 MARKS_NAME = "taizhang_marks"
 META_KEYS = ("template", "template_version", "unit", "period", "generator")
 META_TEMPLATE_ID = "taizhang-ledger"
+CONSOLE_TEMPLATE_ID = "taizhang-console"  # the bureau's console workbook (write/console_book.py)
 
 HEADER_ROW = 2  # title in row 1, headers in row 2, data from row 3 (Excel numbering)
 FIRST_DATA_ROW = 3
@@ -126,6 +127,7 @@ ALL_SHEETS = (COVER, *DATA_SHEETS)
 STATUSES = ("已完成", "已实现持续巩固", "序时推进", "持续推进", "进度滞后", "未启动", "不适用")
 DONE_STATUSES = ("已完成", "已实现持续巩固")
 BEHIND_STATUSES = ("进度滞后", "未启动")
+NOT_APPLICABLE = "不适用"
 
 
 def step_key(step: str) -> str:
@@ -135,3 +137,14 @@ def step_key(step: str) -> str:
 def local_task_id(text: str) -> bool:
     """Local tasks a county adds below the 68: L1, L2, …"""
     return len(text) > 1 and text[0] in "Ll" and text[1:].isdigit()
+
+
+# The 校验结果 sheet, the same in a --mark copy, in Excel (the add-in's button) and in WPS (the
+# WPS add-in gets these through the service): headers, widths, and the fills of marked cells
+# (Excel's own 差 / 适中 styles: background, font colour).
+RESULTS_SHEET = "校验结果"
+RESULT_HEADERS = ("序号", "级别", "代码", "工作表", "单元格", "问题", "修改建议")
+RESULT_WIDTHS = (6, 8, 26, 12, 10, 60, 48)
+MARK_FILLS = {"error": ("FFC7CE", "9C0006"), "warning": ("FFEB9C", "9C5700")}
+# A text starting with one of these would become a formula in Excel, WPS or LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@")

@@ -21,8 +21,8 @@ import build
 from addin.faces import button as entry
 from addin.faces import excel
 from addin.model.ledger import Return
-from addin.write.mark import RESULTS_SHEET, results_rows
 from addin.read.reader import read_workbook
+from addin.write.mark import RESULTS_SHEET, results_rows
 from addin.write.template.book import MARKS_REF, ledger_filename, mark_key
 from schemas.sheets import MARKS_NAME, META_SHEET
 from tests import vba
@@ -291,7 +291,8 @@ def test_button_command_marks_a_ledger_from_the_zip(dist, planted, tmp_path):
 
 
 def test_button_command_consolidates_in_the_console(dist, tmp_path):
-    from addin.write.console_book import UNITS_SHEET, write_console
+    from addin.pipeline.run import write_console
+    from addin.write.console_book import UNITS_SHEET
     from schemas.reference import load
 
     period = load().period("2021Y")

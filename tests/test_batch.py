@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from addin.pipeline import collect as batch
-from addin.pipeline.collect import STAMP, find_returns, stamp_text, validate_file, validate_paths
 from addin.model.errors import UsageError
+from addin.pipeline import collect as batch
+from addin.pipeline.collect import find_returns, validate_file, validate_paths
+from addin.write.stamp import STAMP, stamp_text
 from tests.conftest import CORPUS
 
 
@@ -65,11 +66,10 @@ def test_missing_path_is_usage_error(tmp_path):
     assert exc.value.code == "usage.path-missing" and "没有这个.xlsx" in exc.value.message
 
 
-def test_empty_folder_is_usage_error(tmp_path):
+def test_empty_folder_is_an_empty_list_not_an_exception(tmp_path):
     touch(tmp_path / "readme.txt")
-    with pytest.raises(UsageError) as exc:
-        find_returns([tmp_path])
-    assert exc.value.code == "usage.no-returns"
+    assert find_returns([tmp_path]) == []
+    assert validate_paths([tmp_path]) == []
 
 
 def test_unreadable_file_is_one_file_finding(tmp_path):

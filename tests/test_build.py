@@ -143,9 +143,10 @@ def test_code_zip_holds_what_the_addin_imports(dist):
     assert "def main" in taizhang_py and "addin.faces.excel" in taizhang_py
     for needed in (
         "addin/__init__.py",
-        "addin/entry.py",
-        "addin/excel.py",
-        "addin/console.py",
+        "addin/faces/button.py",
+        "addin/faces/excel.py",
+        "addin/faces/console.py",
+        "addin/pipeline/run.py",
         "schemas/reference.py",
         "templates/__init__.py",
         "templates/customUI.xml.j2",
@@ -157,10 +158,10 @@ def test_code_zip_holds_what_the_addin_imports(dist):
 
 
 # Known uses of __file__, neither reading packaged data:
-# - isolate.py puts the folder above `addin` on its children's PYTHONPATH; from the add-in that
+# - read/isolate.py puts the folder above `addin` on its children's PYTHONPATH; from the add-in that
 #   is the zip itself, which Python imports from (test_addin runs a console consolidation so);
-# - findings_doc.py is a developer tool writing docs/FINDINGS.md in the checkout.
-FILE_USERS = {"addin/isolate.py", "addin/findings_doc.py"}
+# - write/findings_doc.py is a developer tool writing docs/FINDINGS.md in the checkout.
+FILE_USERS = {"addin/read/isolate.py", "addin/write/findings_doc.py"}
 
 
 def test_packaged_code_reads_no_files_by_path():

@@ -11,6 +11,10 @@ from openpyxl import load_workbook
 
 from addin.faces import button as entry
 from addin.faces.cli import cli
+from addin.faces.console import read_settings
+from addin.model.errors import OutputError, UsageError
+from addin.pipeline.run import write_console
+from addin.read.reader import read_workbook
 from addin.write.console_book import (
     FOLDER,
     OUTPUT,
@@ -19,11 +23,7 @@ from addin.write.console_book import (
     UNCHECKED,
     UNIT_HEADERS,
     UNITS_SHEET,
-    read_settings,
-    write_console,
 )
-from addin.model.errors import OutputError, UsageError
-from addin.read.reader import read_workbook
 from schemas.reference import load
 from schemas.sheets import META_SHEET
 from tests.fake_book import FakeBook

@@ -196,15 +196,14 @@ def test_console_workbook_is_not_a_return():
 
 
 def test_console_written_into_the_returns_folder_is_skipped(tmp_path):
-    from addin.write.console_book import write_console
-    from addin.consolidate.build import run_consolidate
     from addin.faces.samples import make_returns
+    from addin.pipeline.run import consolidate_folder, write_console
 
     returns = tmp_path / "returns"
     make_returns(returns, PERIOD, units=["任城区"], mistakes=False)
     write_console(PERIOD, returns, returns / "控制台.xlsx")
-    s = run_consolidate(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
-    again = run_consolidate(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
+    s = consolidate_folder(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
+    again = consolidate_folder(returns, PERIOD, output=returns / "汇总.xlsx", validated_at=AT)
     for summary in (s, again):  # the second run also finds the first run's summary: ours too
         assert [src.ret.source.name for src in summary.sources] == [
             "任城区-2021Y-获得电力台账.xlsx"
@@ -218,8 +217,8 @@ def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, m
 
     import openpyxl
 
-    from addin.consolidate.build import run_consolidate
     from addin.faces.samples import make_returns
+    from addin.pipeline.run import consolidate_folder
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     returns = tmp_path / "returns"
@@ -227,7 +226,7 @@ def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, m
     out = []
     for name in ("one", "two"):
         (tmp_path / name).mkdir()
-        s = run_consolidate(
+        s = consolidate_folder(
             returns, PERIOD, output=tmp_path / name / "s.xlsx", json_path=tmp_path / name / "s.json"
         )
         out.append((s, tmp_path / name))
@@ -248,7 +247,7 @@ def test_two_runs_without_a_pinned_time_give_the_same_cells_and_json(tmp_path, m
 
 
 def test_source_date_epoch_and_validated_at_still_pin_the_moment(monkeypatch):
-    from addin.consolidate.build import stamp
+    from addin.pipeline.clock import stamp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641805200")
     assert stamp() == datetime.fromtimestamp(1641805200)
@@ -259,27 +258,27 @@ def test_a_real_return_with_its_cover_unit_emptied_is_退回(tmp_path):
     """The reviewer's repro end to end: 泗水县's file with 封面 报送单位 emptied."""
     import openpyxl
 
-    from addin.consolidate.build import run_consolidate
     from addin.faces.samples import make_returns
+    from addin.pipeline.run import consolidate_folder
 
     [path] = make_returns(tmp_path / "in", PERIOD, units=["泗水县"], mistakes=False)
     book = openpyxl.load_workbook(path)
     book["封面"]["B3"] = None
     book.save(path)
-    s = run_consolidate(tmp_path / "in", PERIOD, output=tmp_path / "s.xlsx", validated_at=AT)
+    s = consolidate_folder(tmp_path / "in", PERIOD, output=tmp_path / "s.xlsx", validated_at=AT)
     assert unit(s, "泗水县").status == "退回" and unit(s, "泗水县").file == path.name
     assert [fr.finding.code for fr in s.findings if fr.unit == "泗水县"] == ["cover.unit-missing"]
 
 
 def test_an_unwritable_report_path_stops_before_anything_is_written(tmp_path):
-    from addin.consolidate.build import run_consolidate
     from addin.model.errors import OutputError
+    from addin.pipeline.run import consolidate_folder
 
     (tmp_path / "returns").mkdir()
     taken = tmp_path / "out" / "汇总.json"
     taken.mkdir(parents=True)  # a folder where the JSON would go
     with pytest.raises(OutputError) as err:
-        run_consolidate(
+        consolidate_folder(
             tmp_path / "returns",
             load().period("2021Y"),
             output=tmp_path / "out" / "汇总.xlsx",

@@ -1,6 +1,6 @@
 """The golden case: the 14 sample returns of 2021Y (addin.faces.samples — one unit missing, one late,
 one resubmitted, one copying another's text, some with errors) through the real pipeline
-(`run_consolidate`: find, read, validate, consolidate, write). Figures are recomputed here
+(`consolidate_folder`: find, read, validate, consolidate, write). Figures are recomputed here
 straight from the sample files with openpyxl, not through the code under test."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.consolidate.build import run_consolidate
 from addin.faces.samples import COPIED, COPIED_TASK, COPIER, make_returns
+from addin.pipeline.run import consolidate_folder
 from schemas.reference import load
 from schemas.sheets import CONNECTION, DONE_STATUSES, RELIABILITY, TASKS
 
@@ -46,7 +46,7 @@ def sha(path: Path) -> str:
 
 def run(returns: Path, out: Path):
     out.mkdir()
-    return run_consolidate(
+    return consolidate_folder(
         returns,
         PERIOD,
         output=out / "汇总.xlsx",

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
-from addin.pipeline.collect import find_returns
 from addin.model.errors import UsageError
 from addin.model.findings import Finding
 from addin.model.ledger import Return, Source
+from addin.pipeline.collect import find_returns
 from addin.write.mark import (
     CLEAN_MESSAGE,
     RESULT_HEADERS,
@@ -309,7 +309,7 @@ def excel_style_workbook(path: Path) -> Path:
 def test_x14_drop_downs_survive_in_the_copy(tmp_path):
     from xml.etree import ElementTree
 
-    from addin.write.mark import _sheet_parts
+    from addin.write.x14 import _sheet_parts
 
     (tmp_path / "in").mkdir()
     src = excel_style_workbook(tmp_path / "in" / "excel.xlsx")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from addin.model.findings import Finding
+from addin.model.findings import Finding, ordered
 from addin.model.ledger import Return, Source
-from addin.write.results import FINDING_FIELDS, ordered, render
+from addin.write.results import FINDING_FIELDS, render
 
 
 def finding(

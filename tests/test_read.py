@@ -322,8 +322,8 @@ def test_cell_refs_fast_and_general_agree(xml, refs):
 def test_wire_format_round_trips_every_cell_type(ledger):
     from datetime import time as dtime
 
-    from addin.read.isolate import _decode, _encode
     from addin.model.workbook import Sheet, Workbook
+    from addin.read.isolate import _decode, _encode
 
     nan = float("nan")
     rows = (

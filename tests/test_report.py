@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from addin.write import report
 from addin.consolidate.build import consolidate
+from addin.write import report
 from schemas.reference import load
 from tests.handmade import city_due, conn, rel, ret, task
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from addin.pipeline.collect import validate_paths
 from addin.faces.samples import MISSING, RESUBMITTED, make_returns
+from addin.pipeline.collect import validate_paths
 from addin.write.template.book import write_ledger
 from schemas.reference import load
 from schemas.sheets import CONNECTION, FIRST_DATA_ROW, RELIABILITY, SANLING, TASKS

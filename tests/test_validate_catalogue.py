@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from addin.write import findings_doc
-
-from addin.validate import pandera_map
 from addin.model.findings import FAMILIES, SEVERITIES, catalogue
+from addin.validate import pandera_map
+from addin.write import findings_doc
 from tests import factory
 from tests.validate_helpers import run
 

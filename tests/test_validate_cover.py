@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from addin.validate.validator import validate_workbook
 from addin.model.workbook import Sheet, Workbook
+from addin.validate.validator import validate_workbook
 from tests import factory
 from tests.validate_helpers import cell, codes, found, run
 

@@ -22,50 +22,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
+from addin.model.figures import (
+    ConnectionRow,
+    ReliabilityRow,
+    SanlingRow,
+    TaskFigures,
+    TaskState,
+    ratio,
+)
 from addin.model.ledger import ConnectionEntry, ReliabilityEntry, TaskEntry
 from schemas.deadline import Deadline
 from schemas.reference import Area, CustomerType, Indicator
-from schemas.sheets import BEHIND_STATUSES, DONE_STATUSES, STATUSES
-
-NOT_APPLICABLE = "不适用"
-
-
-@dataclass(frozen=True)
-class TaskState:
-    id: str
-    status: str | None
-    due: date | None  # the deadline that counts (county's if dated, else city's)
-    overdue: bool
-    lagging: bool
-    light: str
-
-
-@dataclass(frozen=True)
-class TaskFigures:
-    counts: dict[str, int]  # status → number of tasks; "" for blank
-    applicable: int  # tasks not 不适用
-    done: int
-    due_total: int  # tasks due on or before as-of
-    due_done: int
-    overdue: int
-    lagging: int
-    light: str
-    states: tuple[TaskState, ...]
-
-    @property
-    def completion_rate(self) -> float | None:
-        return ratio(self.done, self.applicable)
-
-    @property
-    def due_completion_rate(self) -> float | None:
-        return ratio(self.due_done, self.due_total)
-
-
-def ratio(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
+from schemas.sheets import BEHIND_STATUSES, DONE_STATUSES, NOT_APPLICABLE, STATUSES
 
 
 def count(value: float | None) -> int | float | None:
@@ -135,21 +105,6 @@ def unit_light(states: Sequence[TaskState]) -> str:
 # ---- 办电时限: weighted by connections (Σ累计 ÷ Σ户数), never an average of averages -----
 
 
-@dataclass(frozen=True)
-class ConnectionRow:
-    type: str
-    unit: str  # "全市" for the city-wide row
-    connections: int | float
-    step_average: dict[str, float | None]  # abolished steps absent
-    step_limit: dict[str, int]
-    average_days: float | None
-    limit_days: int
-    longest: float | None
-    over_limit: int | float
-    on_time_rate: float | None
-    met: bool | None  # None when there were no connections
-
-
 def _weighted(entries: Sequence[ConnectionEntry], value: Callable[[ConnectionEntry], float | None]):
     # numerator and denominator over the same rows: a row without the sum adds no customers
     rows = [(e.connections, value(e)) for e in entries if e.connections and value(e) is not None]
@@ -202,21 +157,6 @@ def connection_rows(
 # ---- 供电可靠性: Σ停电时户数 ÷ Σ用户数 against the target or a cut of yoy_cut ----------------
 
 
-@dataclass(frozen=True)
-class ReliabilityRow:
-    area: str
-    unit: str
-    customers: int | float
-    outage_hours: float
-    average_hours: float | None
-    target_hours: float
-    last_average_hours: float | None
-    yoy_change: float | None  # −0.1 = ten per cent fewer hours than a year before
-    met_target: bool | None
-    met_cut: bool | None
-    met: bool | None
-
-
 def reliability_row(
     area: Area, unit: str, entries: Sequence[ReliabilityEntry], yoy_cut: float
 ) -> ReliabilityRow:
@@ -262,16 +202,6 @@ def reliability_rows(
 
 
 # ---- 三零三省: totals and the shares of their "其中" rows ---------------------------------
-
-
-@dataclass(frozen=True)
-class SanlingRow:
-    indicator: str
-    unit_of_measure: str
-    by_unit: dict[str, int | float | None]  # counts (Indicator.whole) as int
-    total: int | float
-    share: float | None  # of `share_of` (its part_of row, or the sum of its at_most rows)
-    share_of: str
 
 
 def sanling_rows(

@@ -1,7 +1,7 @@
 """All returns of a period → one Summary: pick one return per unit, add the cross-file
 findings (`submission.`), give each unit its 报送状态, and compute the figures (aggregate.py).
-The Summary is plain data; summary.py (the .xlsx) and report.py (JSON, HTML, Markdown) are
-renderings of it, so they cannot disagree.
+Pure: no file is read or written here (pipeline/run.py does that); the Summary
+(model/summary.py) is plain data that the writers render.
 
 Rules decided here (SPEC §1, §5; issue 4):
 - A unit's return is its newest: latest 填报日期, then file mtime, then file name. Older
@@ -24,159 +24,24 @@ Rules decided here (SPEC §1, §5; issue 4):
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
-from pathlib import Path
+
+import chinese_calendar
 
 from addin.consolidate import aggregate as agg
-from addin.write.console_book import CONSOLE_TEMPLATE_ID
-from addin.model.errors import UsageError
 from addin.model.findings import Finding, make
 from addin.model.ledger import Return, TaskEntry
+from addin.model.summary import CITY, FindingRow, LagItem, SourceRow, Summary, UnitRow
 from addin.model.workbook import a1
 from schemas.deadline import Deadline, parse_deadline
-from schemas.reference import Period, Task, load
-from schemas.sheets import TASKS, local_task_id
+from schemas.reference import Period, load
+from schemas.sheets import CONSOLE_TEMPLATE_ID, TASKS, local_task_id
 
-CITY = "全市"
-STATES = ("已报", "迟报", "退回", "未报")
 PROGRESS_COLUMN = TASKS.headers.index("进展情况") + 1
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    unit: str
-    status: str  # one of STATES
-    ret: Return | None  # the chosen return, with the cross-file findings added
-    figures: agg.TaskFigures | None
-    included: bool  # counted in the city totals
-    older: tuple[str, ...] = ()  # file names of superseded returns
-
-    @property
-    def file(self) -> str | None:
-        return self.ret.source.name if self.ret else None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return self.ret.counts if self.ret else {"error": 0, "warning": 0}
-
-
-@dataclass(frozen=True)
-class LagItem:
-    unit: str
-    task: str
-    text: str
-    city_due: str
-    county_due: str
-    due: date | None
-    status: str
-    overdue: bool
-    lagging: bool
-    light: str
-    progress: str
-    problems: str
-    plan: str
-
-
-# Where a finding's file stands, in the order the counts are told. Only "unit" findings are
-# in 总览's 错误/警告 columns (the returns the units' rows show); 校验问题 lists them all.
-SCOPES = {
-    "unit": "总览所列各单位采用的台账",
-    "superseded": "被新版本替代的台账",
-    "uncounted": "未计入汇总的文件（单位不明或非本期）",
-    "missing": "未报单位",
-}
-SEVERITY_WORDS = (("error", "错误"), ("warning", "警告"))
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    file: str  # "" for a unit with no file
-    unit: str
-    finding: Finding
-    scope: str = "unit"  # a key of SCOPES
-
-
-def finding_counts(rows: Sequence[FindingRow]) -> dict[str, dict[str, int]]:
-    """{"all" and each scope: {"error": n, "warning": n}}."""
-    out = {key: {"error": 0, "warning": 0} for key in ("all", *SCOPES)}
-    for row in rows:
-        for key in ("all", row.scope):
-            out[key][row.finding.severity] += 1
-    return out
-
-
-def findings_text(counts: dict[str, dict[str, int]]) -> str:
-    """ "错误 4 条，警告 7 条（其中…）": the whole list's counts and where they come from, each
-    figure from `counts` (the JSON's finding_counts), so the CLI, the workbook and the reports
-    say the same sentence."""
-
-    def nonzero(c: dict[str, int]) -> str:
-        return "、".join(f"{word} {c[sev]} 条" for sev, word in SEVERITY_WORDS if c[sev])
-
-    parts = [
-        f"{label}：{nonzero(counts[key])}" for key, label in SCOPES.items() if nonzero(counts[key])
-    ]
-    whole = counts["all"]
-    text = f"错误 {whole['error']} 条，警告 {whole['warning']} 条"
-    return f"{text}（其中{'；'.join(parts)}）" if parts else text
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    ret: Return
-    use: str  # 采用 / 未采用（有较新版本） / 未计入
-
-
-@dataclass(frozen=True)
-class Summary:
-    period: Period
-    validated_at: datetime
-    include_invalid: bool
-    tasks: tuple[Task, ...]
-    units: tuple[UnitRow, ...]
-    city: agg.TaskFigures
-    lag_items: tuple[LagItem, ...]
-    local_tasks: tuple[tuple[str, TaskEntry], ...]
-    connection: tuple[agg.ConnectionRow, ...]
-    reliability: tuple[agg.ReliabilityRow, ...]
-    sanling: tuple[agg.SanlingRow, ...]
-    findings: tuple[FindingRow, ...]
-    sources: tuple[SourceRow, ...]
-    outputs: tuple[str, ...] = ()
-
-    @property
-    def all_ok(self) -> bool:
-        return not any(row.finding.is_error for row in self.findings)
-
-    def state(self, unit: str, task_id: str) -> agg.TaskState | None:
-        for row in self.units:
-            if row.unit == unit and row.figures:
-                return next((s for s in row.figures.states if s.id == task_id), None)
-        return None
-
-    @property
-    def finding_counts(self) -> dict[str, dict[str, int]]:
-        return finding_counts(self.findings)
-
-    def status_count(self, status: str) -> int:
-        return sum(row.status == status for row in self.units)
-
-    def overview_text(self) -> str:
-        rate = self.city.completion_rate
-        lines = [
-            f"{self.period.label}汇总：{len(self.units)} 个单位，"
-            + "，".join(f"{s} {self.status_count(s)}" for s in STATES),
-            f"全市完成率 {'—' if rate is None else f'{rate:.1%}'}，逾期 {self.city.overdue} 项，"
-            f"滞后 {self.city.lagging} 项（{'含' if self.include_invalid else '不含'}退回台账）",
-            f"校验问题：{findings_text(self.finding_counts)}",
-        ]
-        lines += [f"已写出：{path}" for path in self.outputs]
-        return "\n".join(lines)
 
 
 @cache
@@ -216,7 +81,7 @@ def consolidate(
     period: Period,
     *,
     include_invalid: bool = False,
-    validated_at: datetime | None = None,
+    validated_at: datetime,
     city_due: Callable[[str], Deadline | None] | None = None,
 ) -> Summary:
     ref = load()
@@ -349,7 +214,7 @@ def consolidate(
     city_figures = agg.combine([row.figures for row in counted])
     return Summary(
         period=period,
-        validated_at=validated_at or stamp(),
+        validated_at=validated_at,
         include_invalid=include_invalid,
         tasks=ref.tasks,
         units=tuple(rows),
@@ -410,80 +275,13 @@ def lag_items(rows: Sequence[UnitRow], ref, period: Period, city_due) -> list[La
     return items
 
 
-def stamp() -> datetime:
-    """A summary's 汇总日期: today at midnight, so that two runs over the same returns on the
-    same day give the same workbook cell for cell and the same JSON. SOURCE_DATE_EPOCH (or the
-    caller's validated_at) pins it to a moment."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return now()
-    return datetime.combine(date.today(), datetime.min.time())
-
-
-def now() -> datetime:
-    """The run's timestamp; SOURCE_DATE_EPOCH pins it so two runs give identical files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch)).replace(microsecond=0)
-    return datetime.now().replace(microsecond=0)
-
-
 def late_by(filed: date, due: date) -> str:
     """How late a return is, as the bureau counts it: calendar days, and the working days among
     them (China's public holidays and make-up workdays, from chinesecalendar, whose data ends
     with the year it was released: beyond that only calendar days are given)."""
-    import chinese_calendar
-
     days = (filed - due).days
     try:
         workdays = len(chinese_calendar.get_workdays(due + timedelta(days=1), filed))
     except NotImplementedError:
         return f"{days} 天"
     return f"{days} 天（其中工作日 {workdays} 个）"
-
-
-def run_consolidate(
-    folder: Path,
-    period: Period,
-    *,
-    output: Path,
-    json_path: Path | None = None,
-    html_path: Path | None = None,
-    md_path: Path | None = None,
-    include_invalid: bool = False,
-    jobs: int = 1,
-    validated_at: datetime | None = None,
-    progress=None,
-) -> Summary:
-    """Validate every return under `folder` and write the summary and the reports asked for."""
-    from addin.write import report
-    from addin.write.summary import book as summary
-    from addin.write.atomic import check_writable
-    from addin.pipeline.collect import find_returns, validate_paths
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise UsageError("usage.folder-missing", f"收件文件夹“{folder}”不存在或不是文件夹")
-    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
-    for path in outputs:  # before any work: a summary without its JSON is half a result
-        check_writable(path)
-    ours = {p.resolve() for p in outputs}
-    # an earlier summary written into the returns folder is not a return
-    try:
-        found = find_returns([folder])
-    except UsageError as exc:
-        if exc.code != "usage.no-returns":
-            raise
-        found = []  # nobody has reported yet: the summary lists every unit as 未报
-    paths = [p for p in found if Path(p).resolve() not in ours]
-    returns = validate_paths(paths, period=period, jobs=jobs, progress=progress) if paths else []
-    result = consolidate(
-        returns, period, include_invalid=include_invalid, validated_at=validated_at
-    )
-    written = [summary.write_summary(result, output)]
-    if json_path is not None:
-        written.append(report.write_json(result, json_path))
-    if html_path is not None:
-        written.append(report.write_html(result, html_path))
-    if md_path is not None:
-        written.append(report.write_markdown(result, md_path))
-    return replace(result, outputs=tuple(str(p) for p in written))

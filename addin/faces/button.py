@@ -24,13 +24,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from addin.write.console_book import CONSOLE_TEMPLATE_ID
-from addin.model.errors import TaizhangError
+from addin.faces import boundary
 from addin.model.workbook import CellValue, Sheet, Workbook
-from schemas.sheets import MARKS_NAME, META_SHEET, META_TEMPLATE_ID
+from schemas.sheets import (
+    CONSOLE_TEMPLATE_ID,
+    MARKS_NAME,
+    META_SHEET,
+    META_TEMPLATE_ID,
+    RESULTS_SHEET,
+)
 
 TITLE = "台账"
-RESULTS_SHEET = "校验结果"  # the same name addin/mark.py gives its annotated copies
 Rows = tuple[tuple[CellValue, ...], ...]
 
 HELP = (
@@ -149,9 +153,9 @@ def live_source(book: BookAdapter):
 def check_ledger(
     book: BookAdapter, meta: dict[str, CellValue], *, today: date | None = None
 ) -> Outcome:
+    from addin.validate.validator import validate_workbook
     from addin.write.mark import cell_link, results_rows
     from addin.write.template.book import mark_key
-    from addin.validate.validator import validate_workbook
 
     wb = live_workbook(book, meta)
     ret = validate_workbook(wb, live_source(book), period=None, today=today)
@@ -195,7 +199,7 @@ def check_ledger(
 
 
 def run_console_book(book: BookAdapter) -> Outcome:
-    from addin.write.console_book import refresh
+    from addin.faces.console import refresh
 
     text = refresh(book)
     book.message(text)
@@ -265,19 +269,13 @@ def main(book: BookAdapter, *, today: date | None = None) -> Outcome:
 
 
 def run(book: BookAdapter, *, today: date | None = None) -> Outcome:
-    """main() with every failure turned into a Chinese message box: the officer never sees a
-    Python traceback (it goes to stderr, which xlwings logs)."""
+    """main() with every failure turned into a Chinese message box by the common boundary: the
+    officer never sees a Python traceback (a fault's goes to stderr, which xlwings logs)."""
     try:
         return main(book, today=today)
-    except TaizhangError as exc:
-        text = exc.line()
-    except OSError as exc:
-        text = f"错误 [io.failed]：无法读写 {exc.filename or ''}：{exc.strerror or exc}"
-    except Exception as exc:  # a fault of the program: still one message, details to stderr
-        traceback.print_exc(file=sys.stderr)
-        text = (
-            f"错误 [internal]：程序内部错误（{type(exc).__name__}: {exc}），"
-            "请把此消息截图发给维护人员"
-        )
+    except Exception as exc:
+        if boundary.is_fault(exc):
+            traceback.print_exc(file=sys.stderr)
+        text, _code = boundary.explain(exc)
     book.message(text)
     return Outcome("failed", text)

@@ -1,16 +1,19 @@
-"""The command line: parses options, calls the common pipeline, and is the one boundary that
-turns a TaizhangError into a Chinese line on stderr and an exit code (0 clean, 1 the data has
-errors, 2 misuse or a run that could not go on). Heavy modules are imported per verb."""
+"""The command line: parses options and calls the pipeline; faces/boundary.py turns whatever
+ends a run into a Chinese line on stderr and an exit code (0 clean, 1 the data has errors, 2
+misuse or a run that could not go on).
+
+Imports of the stages sit inside the verbs on purpose: `taizhang template` must not pay for
+pandas and pandera (~0.6 s), and `--help` should answer at once (FACTS: start-up)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from addin.model.errors import TaizhangError, UsageError
+from addin.faces import boundary
+from addin.model.errors import UsageError
 
 FORMATS = ("text", "json", "html")
 
@@ -20,16 +23,11 @@ def resolve_period(code: str | None, *, required: bool = True):
 
     if code is None:
         if required:
-            raise UsageError(
-                "usage.period-missing", "请用 --period 指定报送期次，例如 2021Y、2022H1"
-            )
+            raise UsageError("usage.period-missing")
         return None
     period = load().period(code)
     if period is None:
-        raise UsageError(
-            "usage.period-unknown",
-            f"报送期次“{code}”无法识别：应为 YYYYH1（上半年）、YYYYY（年度）或 2021P（制定台账），例如 2021Y",
-        )
+        raise UsageError("usage.period-unknown", given=code)
     return period
 
 
@@ -38,18 +36,13 @@ def resolve_unit(name: str):
 
     unit, _old = load().unit_named(name)
     if unit is None:
-        raise UsageError(
-            "usage.unit-unknown",
-            f"报送单位“{name}”不在单位名单中：可选 {'、'.join(load().unit_names)}",
-        )
+        raise UsageError("usage.unit-unknown", name=name, units="、".join(load().unit_names))
     return unit
 
 
 def require_suffix(path: Path, suffix: str, option: str) -> None:
     if path.suffix.lower() != suffix:
-        raise UsageError(
-            "usage.output-suffix", f"{option} 的文件名应以 {suffix} 结尾，收到“{path.name}”"
-        )
+        raise UsageError("usage.output-suffix", option=option, suffix=suffix, name=path.name)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,13 +64,9 @@ def template(unit_name: str | None, all_units: bool, period_code: str, output: P
 
     period = resolve_period(period_code)
     if all_units and unit_name:
-        raise UsageError(
-            "usage.unit-and-all", "--unit 和 --all 只能用一个：一个单位用 --unit，全部单位用 --all"
-        )
+        raise UsageError("usage.unit-and-all")
     if not all_units and not unit_name:
-        raise UsageError(
-            "usage.unit-missing", "请用 --unit 指定一个单位，或用 --all 为全部单位生成"
-        )
+        raise UsageError("usage.unit-missing")
     if all_units:
         paths = write_all(period, output or Path("."))
     else:
@@ -108,11 +97,14 @@ def validate(
     paths: tuple[Path, ...], period_code: str | None, fmt: str, mark_dir: Path | None, jobs: int
 ) -> None:
     """校验一个或多个台账文件（文件夹会递归查找）。"""
-    from addin.pipeline.collect import validate_paths
+    from addin.pipeline.collect import find_returns, validate_paths
     from addin.write.results import render
 
     period = resolve_period(period_code, required=False)
-    returns = validate_paths(paths, period=period, jobs=jobs)
+    files = find_returns(paths)
+    if not files:
+        raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
+    returns = validate_paths(files, period=period, jobs=jobs)
     if mark_dir is not None:
         from addin.write.mark import write_marked
 
@@ -156,7 +148,7 @@ def consolidate(
     jobs: int,
 ) -> None:
     """校验文件夹中本期全部台账，写出全市汇总。"""
-    from addin.consolidate.build import run_consolidate
+    from addin.pipeline.run import consolidate_folder
 
     period = resolve_period(period_code)
     require_suffix(output, ".xlsx", "-o")
@@ -167,7 +159,7 @@ def consolidate(
     ):
         if path is not None:
             require_suffix(path, suffix, option)
-    summary = run_consolidate(
+    summary = consolidate_folder(
         folder,
         period,
         output=output,
@@ -189,7 +181,7 @@ def consolidate(
 )
 def console(period_code: str, folder: Path, output: Path) -> None:
     """写出市局的控制台工作簿（插件按钮在其中一键汇总）。"""
-    from addin.write.console_book import write_console
+    from addin.pipeline.run import write_console
 
     click.echo(str(write_console(resolve_period(period_code), folder, output)))
 
@@ -213,29 +205,11 @@ def demo(output: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="taizhang", standalone_mode=False)
-    except TaizhangError as exc:
-        click.echo(exc.line(), err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("已取消", err=True)
-        sys.exit(2)
-    except click.ClickException as exc:
-        click.echo(f"错误 [usage.bad-arguments]：{exc.format_message()}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("已中断", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        from addin.write.atomic import os_reason
-
-        click.echo(f"错误 [io.failed]：无法读写 {exc.filename or ''}：{os_reason(exc)}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # a fault of the program itself: still one line and a code
-        if os.environ.get("TAIZHANG_DEBUG"):
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        if boundary.debugging() and boundary.is_fault(exc):
             raise
-        click.echo(
-            f"错误 [internal]：程序内部错误（{type(exc).__name__}: {exc}），"
-            "请设置 TAIZHANG_DEBUG=1 重跑并把输出发给维护人员",
-            err=True,
-        )
-        sys.exit(2)
+        line, code = boundary.explain(exc)
+        click.echo(line, err=True)
+        sys.exit(code)

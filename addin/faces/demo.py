@@ -39,18 +39,15 @@ def fresh_returns_folder(folder: Path) -> None:
     """Empty the demo's own returns folder; never delete a folder the demo did not write."""
     if folder.exists():
         if not (folder / MARKER).exists() and any(folder.iterdir()):
-            raise UsageError(
-                "usage.demo-folder-taken",
-                f"文件夹“{folder}”已有不是示例程序写的文件：请用 -o 另选一个输出文件夹",
-            )
+            raise UsageError("usage.demo-folder-taken", folder=folder)
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / MARKER).write_text("taizhang demo\n", encoding="utf-8")
 
 
 def run_demo(output: Path) -> int:
-    from addin.consolidate.build import run_consolidate
     from addin.faces.samples import make_returns
+    from addin.pipeline.run import consolidate_folder
     from schemas.reference import load
 
     period = load().period(PERIOD)
@@ -60,7 +57,7 @@ def run_demo(output: Path) -> int:
     written = make_returns(paths["returns"], period)
     click.echo(f"已生成 {len(written)} 份示例台账（{period.label}）：{paths['returns']}")
     click.echo("正在校验并汇总……")
-    summary = run_consolidate(
+    summary = consolidate_folder(
         paths["returns"],
         period,
         output=paths["summary"],

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from addin.faces import button as entry
+from schemas.sheets import FORMULA_STARTS
 
 FACTORY_ENV = "TAIZHANG_BOOK_FACTORY"
 MAX_ROWS, MAX_COLUMNS = (
@@ -24,7 +25,6 @@ MAX_ROWS, MAX_COLUMNS = (
     200,
 )  # a ledger has ~80 rows: never pull a sheet formatted to row 1048576
 MAX_WIDTH = 60  # column width cap after autofit, in characters
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class XlwingsBook:

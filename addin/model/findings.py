@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from addin.model.workbook import parse_a1
+from schemas.sheets import ALL_SHEETS, GUIDE_SHEET
+
 SEVERITIES = ("error", "warning")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 FAMILIES = ("file", "cover", "task", "unit", "time", "status", "indicator", "submission")
 
 
@@ -112,3 +117,31 @@ def make(
 
 def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:
     return {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+
+
+SHEET_RANKS = {name: i for i, name in enumerate([s.name for s in ALL_SHEETS] + [GUIDE_SHEET])}
+
+
+def finding_order(finding: Finding) -> tuple:
+    """The one order of findings, the one a person fixing the file would follow: whole-file
+    findings first, then the ledger's sheets in their order, then row, column, errors before
+    warnings, code. Every field takes part, so the order never depends on the order the rules
+    happened to run."""
+    sheet = finding.sheet
+    where = parse_a1(finding.cell)
+    return (
+        sheet is not None,
+        SHEET_RANKS.get(sheet, len(SHEET_RANKS)) if sheet else -1,
+        sheet or "",
+        finding.row or (where[0] if where else 0),
+        where[1] if where else 0,
+        finding.severity != "error",
+        finding.code,
+        finding.task or "",
+        finding.value or "",
+        finding.message,
+    )
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=finding_order)

@@ -5,6 +5,7 @@ Workbook, so validation never knows where the values came from."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -24,6 +25,20 @@ def column_letter(col: int) -> str:
 def a1(row: int, col: int) -> str:
     """Excel address of a 1-based (row, column)."""
     return f"{column_letter(col)}{row}"
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(cell: str | None) -> tuple[int, int] | None:
+    """G14 (or $G$14) → (14, 7); None for anything that is not one cell's address."""
+    match = _A1.match(cell or "")
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
 
 
 @dataclass(frozen=True)

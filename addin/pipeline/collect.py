@@ -17,30 +17,13 @@ from pathlib import Path
 
 from addin.model.errors import UsageError
 from addin.model.ledger import Return, Source
+from addin.write.stamp import RESULTS_SUFFIX, STAMP, stamped_names
 
 # What a folder scan picks up; a file named on the command line is validated whatever its name.
 # .et/.ett are WPS's own formats (OLE2 like .xls); the reader sniffs the real format anyway.
 SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
 )
-RESULTS_SUFFIX = ".校验结果.xlsx"  # mark.py's list-only workbooks: ours, not a return
-# mark.py writes it into a --mark folder, listing the files it wrote there, one a line. A scan
-# skips exactly those: the folder may also hold county returns (a --mark folder above them).
-STAMP = ".taizhang-marked"
-STAMP_HEADER = "# taizhang --mark 写出的标注副本，校验文件夹时跳过下列文件："
-
-
-def stamped_names(folder: Path) -> set[str]:
-    """File names (lower case) the stamp in `folder` lists; empty when there is none."""
-    try:
-        text = (Path(folder) / STAMP).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return {line.strip().lower() for line in text.splitlines() if line.strip()[:1] not in ("", "#")}
-
-
-def stamp_text(names: Iterable[str]) -> str:
-    return "\n".join([STAMP_HEADER, *sorted(set(names))]) + "\n"
 
 
 def _skipped_name(name: str) -> bool:
@@ -69,7 +52,8 @@ def _scan(folder: Path) -> list[Path]:
 
 def find_returns(paths: Iterable[Path | str]) -> list[Path]:
     """Files as given, folders searched recursively, in argument order; a file reached twice is
-    validated once. A missing path, or nothing to validate at all, is a UsageError."""
+    validated once. A missing path is a UsageError; nothing found is an empty list (the caller
+    decides what that means: an error for validate, everyone 未报 for consolidate)."""
     out: list[Path] = []
     seen: set[Path] = set()
     for given in paths:
@@ -79,20 +63,12 @@ def find_returns(paths: Iterable[Path | str]) -> list[Path]:
         elif path.exists():
             found = [path]
         else:
-            raise UsageError(
-                "usage.path-missing", f"找不到文件或文件夹“{given}”，请检查路径是否正确"
-            )
+            raise UsageError("usage.path-missing", path=given)
         for p in found:
             key = p.resolve()
             if key not in seen:
                 seen.add(key)
                 out.append(p)
-    if not out:
-        where = "、".join(f"“{p}”" for p in paths)
-        raise UsageError(
-            "usage.no-returns",
-            f"在 {where} 中没有找到台账文件（.xlsx、.xlsm、.xls、.xlsb、.ods）",
-        )
     return out
 
 
@@ -232,6 +208,8 @@ def validate_paths(
     More: reader children and validation workers (`jobs` of each), so one hostile file cannot
     stop the batch. `progress`: None shows the bar when stderr is a terminal."""
     files = find_returns(paths)
+    if not files:
+        return []
     if len(files) == 1:
         return [validate_file(files[0], period=period)]
     pool = _fork_pool(jobs)  # before any thread exists

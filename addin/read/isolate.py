@@ -32,8 +32,8 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from addin.read.reader import ReadFailure
 from addin.model.workbook import Sheet, Workbook
+from addin.read.reader import ReadFailure
 
 MB = 1024 * 1024
 _ROOT = str(Path(__file__).resolve().parent.parent)

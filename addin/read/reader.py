@@ -18,11 +18,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from addin.model.workbook import Sheet, Workbook
+from addin.read.failure import MB, ReadFailure, fail, size_text
 from addin.read.guard import check_zip
 from addin.read.ole import check_xls
-from addin.read.failure import MB, ReadFailure, fail, size_text
 from addin.read.sniff import FORMATS, sniff
-from addin.model.workbook import Sheet, Workbook
 from schemas.sheets import META_SHEET
 
 __all__ = ["FORMATS", "MB", "ReadFailure", "check_xls", "check_zip", "read_workbook", "sniff"]

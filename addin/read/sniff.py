@@ -9,8 +9,8 @@ import re
 import zipfile
 import zlib
 
-from addin.read.ole import ole_format
 from addin.read.failure import MB, fail
+from addin.read.ole import ole_format
 
 FORMATS = ("xlsx", "xlsm", "xltx", "xlsb", "xls", "ods", "encrypted-ooxml")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

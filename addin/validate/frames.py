@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from addin.validate import cells
 from addin.model.findings import Finding, make
 from addin.model.workbook import Sheet, Workbook, a1
+from addin.validate import cells
 from schemas.sheets import SheetLayout
 
 HEADER_SCAN_ROWS = 10  # the header row is looked for in the first rows (title in row 1)

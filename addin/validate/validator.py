@@ -12,43 +12,20 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from addin.model.findings import Finding, make, ordered
+from addin.model.ledger import Return, Source
+from addin.model.workbook import Workbook
 from addin.validate import cells
 from addin.validate.checks.cover import Cover, check_cover, template_unit
 from addin.validate.checks.indicators import CHECKS as INDICATOR_CHECKS
-from addin.validate.checks.task_rows import Context, check_rows
 from addin.validate.checks.task_ids import check_ids
-from addin.model.findings import Finding, make
+from addin.validate.checks.task_rows import Context, check_rows
 from addin.validate.frames import Table, locate
-from addin.model.ledger import Return, Source
 from addin.validate.pandera_map import run_model
-from addin.model.workbook import Workbook
 from schemas.reference import Period, load
 from schemas.sheets import ALL_SHEETS, COVER, META_TEMPLATE_ID, TASKS
 
 log = logging.getLogger(__name__)
-
-SHEET_ORDER = {layout.name: i for i, layout in enumerate(ALL_SHEETS)}
-
-
-def _column_index(f: Finding) -> int:
-    """Column number of a finding's cell (A → 1), 0 when it has none."""
-    if not f.cell:
-        return 0
-    letters = "".join(ch for ch in f.cell if ch.isalpha())
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def sort_key(f: Finding) -> tuple:
-    return (
-        f.sheet is not None,
-        SHEET_ORDER.get(f.sheet or "", len(SHEET_ORDER)),
-        f.row or 0,
-        _column_index(f),
-        f.code,
-    )
 
 
 def _taken(table: Table, findings: list[Finding]) -> set[tuple[int, str]]:
@@ -147,5 +124,5 @@ def validate_workbook(
         connection=tuple(connection),
         reliability=tuple(reliability),
         sanling=dict(sanling),
-        findings=tuple(sorted(findings, key=sort_key)),
+        findings=tuple(ordered(findings)),
     )

@@ -55,7 +55,7 @@ def ensure_folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError("output.folder", f"无法建立文件夹“{folder}”：{os_reason(exc)}") from exc
+        raise OutputError("output.folder", path=folder, reason=os_reason(exc)) from exc
     return folder
 
 
@@ -120,9 +120,5 @@ def _os_error(exc: BaseException) -> OSError | None:
 
 def _output_error(path: Path, exc: OSError) -> OutputError:
     if isinstance(exc, PermissionError):
-        return OutputError(
-            "output.locked",
-            f"无法写入“{path}”：文件可能正在 Excel 中打开，或文件夹不可写。"
-            "请关闭该文件后重试，原文件未改动",
-        )
-    return OutputError("output.write", f"无法写入“{path}”：{os_reason(exc)}。原文件未改动")
+        return OutputError("output.locked", path=path)
+    return OutputError("output.write", path=path, reason=os_reason(exc))

@@ -4,9 +4,8 @@ It holds the settings the add-in's button needs — the returns folder, the peri
 summary goes — a table of the units and their reporting state, and instructions. The hidden
 `_taizhang` sheet says `template = taizhang-console`, which is how the add-in knows it.
 
-`write_console` writes the file (XlsxWriter, atomically). `refresh` is what the button does in
-it, through the add-in's BookAdapter: read the settings as they stand in Excel (the officer may
-have edited them), consolidate the folder, write the summary, rewrite the table.
+`write_console` writes the file (XlsxWriter, atomically) from states the pipeline computed;
+faces/console.py is what the button does in it.
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from addin.write.atomic import write_atomic
 from addin.model.errors import UsageError
-from schemas.sheets import META_SHEET, TEMPLATE_VERSION
+from addin.write.atomic import write_atomic
+from schemas.sheets import CONSOLE_TEMPLATE_ID, META_SHEET, TEMPLATE_VERSION
 
-CONSOLE_TEMPLATE_ID = "taizhang-console"
 SETTINGS_SHEET = "控制台"
 UNITS_SHEET = "报送情况"
 GUIDE_SHEET = "使用说明"
@@ -42,7 +40,7 @@ GUIDE = (
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings:  # what faces/console.py reads from the open console
     folder: Path
     period: object  # schemas.reference.Period
     output: Path
@@ -98,36 +96,23 @@ def states_of(summary) -> dict[str, tuple[str, str, int, int]]:
     }
 
 
-def current_states(folder: Path, period) -> dict[str, tuple[str, str, int, int]] | None:
-    """Consolidate the folder in memory (no summary file is written); None when it is absent."""
-    if not folder.is_dir():
-        return None
-    from addin.pipeline.collect import find_returns, validate_paths
-    from addin.consolidate.build import consolidate
-
-    try:
-        paths = find_returns([folder])
-    except UsageError:  # an empty folder at the start of the period: everyone is 未报
-        paths = []
-    returns = validate_paths(paths, period=period) if paths else []
-    return states_of(consolidate(returns, period))
-
-
 # --- writing the console file ---------------------------------------------------------------
 
 
-def write_console(period, folder: Path, output: Path) -> Path:
-    """Write the console workbook; returns its path. The reporting state is computed now from
-    `folder` when it exists, else every unit is 未检查."""
-    from addin.consolidate.build import now
-
+def write_console(
+    period,
+    folder: Path,
+    output: Path,
+    states: dict[str, tuple[str, str, int, int]] | None,
+    when: datetime | None,
+) -> Path:
+    """Write the console workbook; returns its path. `states` is each unit's reporting state
+    when the folder was checked at `when`, None when it was not (every unit 未检查)."""
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
-        raise UsageError("usage.console-suffix", f"控制台工作簿应为 .xlsx 文件：{output}")
+        raise UsageError("usage.console-suffix", what="控制台工作簿", path=output)
     folder = Path(folder)
     summary_path = default_output(period, output)
-    states = current_states(folder, period)
-    when = now() if states is not None else None
     settings = [
         (FOLDER, _shown(folder, output.parent)),
         (PERIOD, period.code),
@@ -197,75 +182,3 @@ def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list
         ms.write_string(r, 1, value)
     ms.hide()
     book.close()
-
-
-# --- the button, in the console ------------------------------------------------------------
-
-
-def read_settings(book) -> Settings:
-    """The settings as they stand in the open console (BookAdapter), relative paths taken
-    from the console's folder."""
-    from schemas.reference import load
-
-    found: dict[str, str] = {}
-    if SETTINGS_SHEET in dict(book.sheets()):
-        for values in book.read_sheet(SETTINGS_SHEET):
-            if (
-                len(values) >= 2
-                and isinstance(values[0], str)
-                and values[0].strip() in (FOLDER, PERIOD, OUTPUT)
-            ):
-                value = values[1]
-                found[values[0].strip()] = "" if value is None else str(value).strip()
-    base = book.path.parent if book.path else None
-    for key in (FOLDER, PERIOD):
-        if not found.get(key):
-            raise UsageError(
-                "usage.console-setting",
-                f"控制台的“{SETTINGS_SHEET}”表缺少“{key}”：请填写后再点按钮",
-            )
-    period = load().period(found[PERIOD])
-    if period is None:
-        raise UsageError(
-            "usage.period-unknown",
-            f"报送期次“{found[PERIOD]}”无法识别：应为 YYYYH1、YYYYY 或 2021P，例如 2021Y",
-        )
-
-    def place(text: str) -> Path:
-        path = Path(text)
-        if not path.is_absolute():
-            if base is None:
-                raise UsageError(
-                    "usage.console-unsaved",
-                    f"“{text}”是相对路径，请先保存控制台工作簿，或改填完整路径",
-                )
-            path = base / path
-        return path
-
-    folder = place(found[FOLDER])
-    output = (
-        place(found[OUTPUT])
-        if found.get(OUTPUT)
-        else (
-            default_output(period, book.path)
-            if book.path
-            else folder.parent / f"全市汇总-{period.code}.xlsx"
-        )
-    )
-    return Settings(folder=folder, period=period, output=output)
-
-
-def refresh(book) -> str:
-    """Consolidate the console's folder, write the summary, rewrite the 报送情况 table; returns
-    the Chinese message for the user."""
-    from addin.consolidate.build import run_consolidate
-
-    settings = read_settings(book)
-    if settings.output.suffix.lower() != ".xlsx":
-        raise UsageError("usage.console-suffix", f"汇总输出路径应为 .xlsx 文件：{settings.output}")
-    summary = run_consolidate(settings.folder, settings.period, output=settings.output)
-    book.write_sheet(
-        UNITS_SHEET,
-        unit_rows(settings.period, states_of(summary), datetime.now(), settings.output),
-    )
-    return summary.overview_text() + f"\n“{UNITS_SHEET}”表已刷新。"

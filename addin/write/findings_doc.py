@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from addin.write.atomic import write_text_atomic
 from addin.model.findings import FAMILIES, catalogue
+from addin.write.atomic import write_text_atomic
 from addin.write.render import render as render_template
 
 FAMILY_TITLES = {

@@ -20,28 +20,23 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from addin.write.atomic import os_reason, write_atomic, write_text_atomic
-from addin.pipeline.collect import RESULTS_SUFFIX, STAMP, stamp_text, stamped_names
 from addin.model.errors import UsageError
-from addin.model.findings import Finding
+from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
-from addin.write.results import SEVERITY_LABELS, ordered
+from addin.write.atomic import os_reason, write_atomic, write_text_atomic
+from addin.write.stamp import RESULTS_SUFFIX, STAMP, stamp_text, stamped_names
+from addin.write.x14 import restore_extensions
+from schemas.sheets import FORMULA_STARTS, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET
+from schemas.sheets import MARK_FILLS as FILLS
 
-RESULTS_SHEET = "校验结果"
-RESULT_HEADERS = ("序号", "级别", "代码", "工作表", "单元格", "问题", "修改建议")
-RESULT_WIDTHS = (6, 8, 26, 12, 10, 60, 48)
 CLEAN_MESSAGE = "校验通过：未发现问题"
 EDITABLE = ("xlsx", "xlsm")  # formats openpyxl can re-save
-FILLS = {"error": ("FFC7CE", "9C0006"), "warning": ("FFEB9C", "9C5700")}  # Excel's own styles
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -94,11 +89,7 @@ def write_marked(returns: Sequence[Return], mark_dir: Path) -> list[Marked]:
     target = mark_dir.resolve()
     for ret in returns:
         if Path(ret.source.path).resolve().parent == target:
-            raise UsageError(
-                "usage.mark-same-folder",
-                f"--mark 的文件夹“{mark_dir}”就是台账“{ret.source.name}”所在的文件夹，"
-                "标注副本会覆盖原文件：请另选一个文件夹",
-            )
+            raise UsageError("usage.mark-same-folder", folder=mark_dir, name=ret.source.name)
     ours = stamped_names(mark_dir)  # written by an earlier --mark: may be replaced
     listed = set(ours)
     used: set[str] = set()
@@ -315,97 +306,3 @@ def _save(book, path: Path, keep_ext: bytes | None = None) -> None:
             restore_extensions(keep_ext, tmp)
 
     write_atomic(path, write)
-
-
-# --- Excel 2010 extensions openpyxl drops -----------------------------------------------------
-# Excel and WPS write a drop-down whose list is on another sheet, and some conditional formats,
-# as <x14:…> elements in the worksheet's <extLst>; openpyxl drops the whole <extLst> when it
-# re-saves. They are copied back verbatim from the original, sheet by sheet (matched by name).
-
-KEPT_EXTENSIONS = {
-    "{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}",  # x14:dataValidations
-    "{78C0D931-6437-407d-A8EE-F0AAD7539E65}",  # x14:conditionalFormattings
-    "{05C60535-1F16-4fd2-B633-F4F36F0B64E0}",  # x14:sparklineGroups
-}
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_EXT_LIST = re.compile(
-    r"<(?:[\w.-]+:)?extLst>(.*)</(?:[\w.-]+:)?extLst>\s*</(?:[\w.-]+:)?worksheet>\s*$", re.S
-)
-_EXT = re.compile(r"<((?:[\w.-]+:)?ext)\b([^>]*)>.*?</\1>", re.S)
-_URI = re.compile(r"""\buri\s*=\s*["']([^"']+)["']""")
-_ROOT = re.compile(r"<(?:[\w.-]+:)?worksheet\b[^>]*>")
-_DECL = re.compile(r"""\bxmlns:([\w.-]+)\s*=\s*("[^"]*"|'[^']*')""")
-_USED = re.compile(r"</?([\w.-]+):[\w.-]+|\s([\w.-]+):[\w.-]+\s*=")
-
-
-def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its worksheet part in the package."""
-    from xml.etree import ElementTree
-
-    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    target = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
-    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    parts = {}
-    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
-        t = target.get(sheet.get(f"{{{_NS_REL}}}id"), "")
-        parts[sheet.get("name")] = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
-    return parts
-
-
-def _kept_extensions(xml: str) -> str:
-    """The kept <ext> elements of a worksheet, each declaring the prefixes it uses."""
-    found = _EXT_LIST.search(xml)
-    root = _ROOT.search(xml)
-    if not found or not root:
-        return ""
-    declared = dict(_DECL.findall(root.group(0)))
-    out = []
-    for ext in _EXT.finditer(found.group(1)):
-        uri = _URI.search(ext.group(2))
-        if not uri or uri.group(1) not in KEPT_EXTENSIONS:
-            continue
-        text = ext.group(0)
-        own = dict(_DECL.findall(text))
-        used = {a or b for a, b in _USED.findall(text)} - {"xmlns", "xml"}
-        extra = "".join(
-            f" xmlns:{p}={declared[p]}" for p in sorted(used) if p not in own and p in declared
-        )
-        head = len(ext.group(1)) + 1 + len(ext.group(2))
-        out.append(text[:head] + extra + text[head:])
-    return "".join(out)
-
-
-def restore_extensions(original: bytes, copy: Path) -> None:
-    """Put the original's kept sheet extensions back into `copy` (rewritten in place)."""
-    with zipfile.ZipFile(io.BytesIO(original)) as z:
-        parts = _sheet_parts(z)
-        wanted = {}
-        for name, part in parts.items():
-            try:
-                xml = z.read(part).decode("utf-8")
-            except (KeyError, UnicodeDecodeError):
-                continue
-            if "extLst" in xml and (ext := _kept_extensions(xml)):
-                wanted[name] = ext
-    if not wanted:
-        return
-    with zipfile.ZipFile(copy) as z:
-        parts = _sheet_parts(z)
-        entries = [(info, z.read(info)) for info in z.infolist()]
-    changed = {parts[n]: ext for n, ext in wanted.items() if n in parts}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in entries:
-            if info.filename in changed:
-                xml = data.decode("utf-8")
-                end = xml.rstrip().rfind("</")
-                if "<extLst>" in xml:
-                    at = xml.rfind("</extLst>")
-                    xml = xml[:at] + changed[info.filename] + xml[at:]
-                else:
-                    xml = xml[:end] + "<extLst>" + changed[info.filename] + "</extLst>" + xml[end:]
-                data = xml.encode("utf-8")
-            z.writestr(info, data)
-    copy.write_bytes(out.getvalue())

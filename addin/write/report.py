@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from addin.write.atomic import write_text_atomic
+from addin.write.palette import LIGHT_FILL, LIGHT_TEXT
 from addin.write.render import render
-from addin.write.summary.style import LIGHT_FILL, LIGHT_TEXT
 
 if TYPE_CHECKING:
-    from addin.consolidate.build import Summary
+    from addin.model.summary import Summary
 
 DIGITS = 4
 
@@ -95,7 +95,7 @@ def _nest(rows: list[dict], city: str) -> list[dict]:
 
 
 def as_dict(s: Summary) -> dict:
-    from addin.consolidate.build import CITY
+    from addin.model.summary import CITY
 
     data = {
         "period": s.period.code,
@@ -107,10 +107,10 @@ def as_dict(s: Summary) -> dict:
         "status_counts": {st: s.status_count(st) for st in ("已报", "迟报", "退回", "未报")},
         "city": {
             **_figures(s.city),
-            "units_included": sum(u.included for u in s.units),
+            "units_included": s.units_included,
             # the 错误/警告 of the unit rows above, as in 总览's 全市合计 row
-            "errors": sum(u.counts["error"] for u in s.units),
-            "warnings": sum(u.counts["warning"] for u in s.units),
+            "errors": s.unit_totals["error"],
+            "warnings": s.unit_totals["warning"],
         },
         "finding_counts": s.finding_counts,
         "units": [
@@ -257,8 +257,7 @@ def bars(
 
 
 def context(s: Summary) -> dict:
-    from addin.consolidate.build import findings_text
-    from addin.write.summary.book import totals_label
+    from addin.model.summary import findings_text
 
     data = as_dict(s)
     completion = [(u["unit"], u["completion_rate"]) for u in data["units"]]
@@ -287,7 +286,7 @@ def context(s: Summary) -> dict:
             fmt=lambda v: dec(v) + " 小时" if v is not None else "—",
         ),
         "lagging_units": lagging_units,
-        "totals_label": totals_label(s),
+        "totals_label": s.totals_label(),
         "findings_text": findings_text(data["finding_counts"]),
         "missing_units": [u["unit"] for u in data["units"] if u["status"] == "未报"],
         "late_units": [u["unit"] for u in data["units"] if u["status"] == "迟报"],

@@ -5,15 +5,13 @@ so the same returns always give the same bytes."""
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from addin.model.findings import Finding
+from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 FINDING_FIELDS = (
     "code",
     "severity",
@@ -26,49 +24,6 @@ FINDING_FIELDS = (
     "message",
     "hint",
 )  # SPEC §3, in its order
-
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def _sheet_rank() -> dict[str, int]:
-    from schemas.sheets import ALL_SHEETS, GUIDE_SHEET
-
-    return {name: i for i, name in enumerate([s.name for s in ALL_SHEETS] + [GUIDE_SHEET])}
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def finding_order(finding: Finding, ranks: dict[str, int] | None = None) -> tuple:
-    """Sort key a person fixing the file would follow: whole-file findings first, then the
-    ledger's sheets in their order, then row, column, code. Every field takes part, so the
-    order never depends on the order the validator happened to produce."""
-    ranks = ranks if ranks is not None else _sheet_rank()
-    sheet = finding.sheet
-    match = _CELL.match(finding.cell or "")
-    row = finding.row or (int(match.group(2)) if match else 0)
-    col = _column_number(match.group(1)) if match else 0
-    return (
-        sheet is not None,
-        ranks.get(sheet, len(ranks)) if sheet else -1,
-        sheet or "",
-        row,
-        col,
-        finding.severity != "error",
-        finding.code,
-        finding.task or "",
-        finding.value or "",
-        finding.message,
-    )
-
-
-def ordered(findings: Iterable[Finding]) -> list[Finding]:
-    ranks = _sheet_rank()
-    return sorted(findings, key=lambda f: finding_order(f, ranks))
 
 
 def location(finding: Finding) -> str:

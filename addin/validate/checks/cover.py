@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from addin.validate import cells
 from addin.model.findings import Finding, make
+from addin.validate import cells
 from addin.validate.frames import Table
 from schemas.models import valid_phone
 from schemas.reference import Period, Reference, Unit, load

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from addin.validate import cells
 from addin.model.findings import Finding, make
-from addin.validate.frames import Table, frame
 from addin.model.ledger import ConnectionEntry, ReliabilityEntry
+from addin.validate import cells
+from addin.validate.frames import Table, frame
 from schemas.reference import Reference
 from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from addin.validate import cells
 from addin.model.findings import Finding
+from addin.validate import cells
 from addin.validate.frames import Table
 from schemas.reference import Reference, Task
 from schemas.sheets import TASKS, local_task_id

@@ -12,11 +12,11 @@ from datetime import date
 
 import pandas as pd
 
+from addin.model.findings import Finding
+from addin.model.ledger import TaskEntry
 from addin.validate import cells
 from addin.validate.checks.task_ids import TaskRow
-from addin.model.findings import Finding
 from addin.validate.frames import Table, frame
-from addin.model.ledger import TaskEntry
 from schemas import roles
 from schemas.deadline import Deadline, describe, later_than, parse_deadline
 from schemas.reference import Period, Reference, Unit

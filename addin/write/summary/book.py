@@ -11,17 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from addin.model.findings import SEVERITY_LABELS
+from addin.model.summary import findings_text
 from addin.write.atomic import write_atomic
-from addin.consolidate.build import findings_text
+from addin.write.palette import LIGHT_TEXT, STATE_LIGHT
 from addin.write.summary.indicators import connection_sheet, reliability_sheet, sanling_sheet
 from addin.write.summary.style import (
     COUNT,
     HEADER_ROW,
-    LIGHT_TEXT,
     PCT,
-    SEVERITY_TEXT,
     SHEETS,
-    STATE_LIGHT,
     UNIT_WIDTH,
     SummaryFormats,
     fit,
@@ -32,7 +31,7 @@ from addin.write.summary.style import (
 from addin.write.xlsx import new_book, put
 
 if TYPE_CHECKING:
-    from addin.consolidate.build import Summary
+    from addin.model.summary import Summary
 
 __all__ = ["SHEETS", "build", "write_summary"]
 
@@ -125,12 +124,12 @@ def _overview(book, fmt, s: Summary) -> None:
     c, bold = s.city, {"bold": True, "bg_color": "#F2F2F2"}
     put(ws, row, 1, "全市合计", fmt(**bold))
     put(ws, row, 2, None, fmt(**bold))
-    label = totals_label(s)
+    label = s.totals_label()
     put(ws, row, 3, label, fmt(text_wrap=True, **bold))
     put(ws, row, 4, None, fmt(**bold))
     bold_num = fmt(num_format=COUNT, align="center", **bold)
-    put(ws, row, 5, sum(u.counts["error"] for u in s.units), bold_num)
-    put(ws, row, 6, sum(u.counts["warning"] for u in s.units), bold_num)
+    put(ws, row, 5, s.unit_totals["error"], bold_num)
+    put(ws, row, 6, s.unit_totals["warning"], bold_num)
     for col, st in enumerate(OVERVIEW_STATUS, start=7):
         put(ws, row, col, c.counts.get(st, 0), bold_num)
     put(ws, row, 15, ratio(c.completion_rate), fmt(num_format=PCT, align="center", **bold))
@@ -168,16 +167,6 @@ def _overview(book, fmt, s: Summary) -> None:
     chart.set_legend({"none": True})
     chart.set_size({"width": 960, "height": 360})
     ws.insert_chart(row + 2 + len(notes), 0, chart)
-
-
-def totals_label(s: Summary) -> str:
-    """What the 全市合计 row counts: the task figures cover the units counted in the totals,
-    the 错误/警告 columns every unit row above (the HTML report says the same)."""
-    scope = "含退回、不含未报" if s.include_invalid else "不含退回、未报"
-    return (
-        f"任务数、完成率、逾期、滞后计入 {sum(u.included for u in s.units)} 个单位（{scope}）；"
-        f"错误、警告为上列 {len(s.units)} 个单位之和"
-    )
 
 
 def _matrix(book, fmt, s: Summary) -> None:
@@ -332,7 +321,7 @@ def _findings(book, fmt, s: Summary) -> None:
             (i, fmt(align="center")),
             (fr.file, text),
             (fr.unit, text),
-            (SEVERITY_TEXT[f.severity], fmt.light(light)),
+            (SEVERITY_LABELS[f.severity], fmt.light(light)),
             (f.code, text),
             (f.sheet, text),
             (f.cell, text),

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from addin.write.palette import MET_LIGHT, MET_TEXT
 from addin.write.summary.style import (
     COUNT,
     DAYS,
     HEADER_ROW,
-    MET_LIGHT,
-    MET_TEXT,
     PCT,
     UNIT_WIDTH,
     fit,
@@ -22,7 +21,7 @@ from addin.write.xlsx import put
 from schemas.reference import load
 
 if TYPE_CHECKING:
-    from addin.consolidate.build import Summary
+    from addin.model.summary import Summary
 
 
 def connection_sheet(book, fmt, s: Summary) -> None:

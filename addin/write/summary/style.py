@@ -4,6 +4,7 @@ headers in row 2, widths, frozen panes and an A3 landscape print set-up."""
 
 from __future__ import annotations
 
+from addin.write.palette import LIGHT_FILL, LIGHT_FONT
 from addin.write.xlsx import Formats, print_wide, put, put_row, wrapped_height
 
 SHEETS = (
@@ -18,13 +19,6 @@ SHEETS = (
 )
 HEADER_ROW = 2  # 1-based, as in the ledger: title in row 1, headers in row 2
 FONT = "宋体"
-LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红", "grey": "—"}
-LIGHT_FILL = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#EDEDED"}
-LIGHT_FONT = {"green": "#006100", "yellow": "#9C5700", "red": "#9C0006", "grey": "#595959"}
-STATE_LIGHT = {"已报": "green", "迟报": "yellow", "退回": "red", "未报": "grey"}
-MET_TEXT = {True: "达标", False: "未达标", None: "—"}
-MET_LIGHT = {True: "green", False: "red", None: "grey"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
 PCT, DAYS, COUNT = "0.0%", "0.00", "#,##0"
 LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
 UNIT_WIDTH = 18  # room for the longest unit name, 济宁经济技术开发区

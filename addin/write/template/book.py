@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from addin.write.atomic import write_atomic
 from addin.model.errors import UsageError
+from addin.write.atomic import write_atomic
 from addin.write.template.guide import LOCAL_ROWS, guide_rows, input_messages
 from addin.write.template.indicators import connection_sheet, reliability_sheet, sanling_sheet
 from addin.write.template.layout import (
@@ -107,7 +107,7 @@ def write_ledger(unit_name: str, period: Period, output: Path | None = None) -> 
         path = output
     else:
         raise UsageError(
-            "usage.output-suffix", f"输出文件“{output}”应以 .xlsx 结尾，或给出一个文件夹"
+            "usage.output-suffix", option="-o", suffix=".xlsx（或给出一个文件夹）", name=output
         )
     write_atomic(path, lambda tmp: build_ledger(unit, period, tmp))
     return path
@@ -116,9 +116,7 @@ def write_ledger(unit_name: str, period: Period, output: Path | None = None) -> 
 def write_all(period: Period, folder: Path) -> list[Path]:
     """One ledger per unit of the list, in the list's order, into `folder` (created)."""
     if folder.exists() and not folder.is_dir():
-        raise UsageError(
-            "usage.output-not-folder", f"--all 的输出“{folder}”应为文件夹，但它是一个文件"
-        )
+        raise UsageError("usage.output-not-folder", path=folder)
     folder.mkdir(parents=True, exist_ok=True)
     return [write_ledger(u.name, period, folder) for u in load().units]
 
@@ -127,7 +125,7 @@ def _unit(name: str) -> str:
     unit, _old = load().unit_named(name)
     if unit is None:
         names = "、".join(load().unit_names)
-        raise UsageError("usage.unit-unknown", f"报送单位“{name}”不在单位名单中：可选 {names}")
+        raise UsageError("usage.unit-unknown", name=name, units=names)
     return unit.name
 
 
