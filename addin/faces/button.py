@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Protocol
 
 from addin.faces import boundary
+from addin.faces.console import refresh
+from addin.model.ledger import Source
 from addin.model.workbook import CellValue, Sheet, Workbook
+from addin.write.mark import cell_link, results_rows
+from addin.write.template.book import ledger_filename, mark_key, write_ledger
+from schemas.reference import load
 from schemas.sheets import (
     CONSOLE_TEMPLATE_ID,
     MARKS_NAME,
@@ -135,8 +140,6 @@ def live_workbook(book: BookAdapter, meta: dict[str, CellValue]) -> Workbook:
 
 
 def live_source(book: BookAdapter):
-    from addin.model.ledger import Source
-
     return Source(
         path=str(book.path) if book.path else f"Excel:{book.name}",
         name=book.name,
@@ -153,9 +156,7 @@ def live_source(book: BookAdapter):
 def check_ledger(
     book: BookAdapter, meta: dict[str, CellValue], *, today: date | None = None
 ) -> Outcome:
-    from addin.validate.validator import validate_workbook
-    from addin.write.mark import cell_link, results_rows
-    from addin.write.template.book import mark_key
+    from addin.validate.validator import validate_workbook  # pandera: ~0.6 s, only when checking
 
     wb = live_workbook(book, meta)
     ret = validate_workbook(wb, live_source(book), period=None, today=today)
@@ -199,8 +200,6 @@ def check_ledger(
 
 
 def run_console_book(book: BookAdapter) -> Outcome:
-    from addin.faces.console import refresh
-
     text = refresh(book)
     book.message(text)
     return Outcome("console", text)
@@ -208,8 +207,6 @@ def run_console_book(book: BookAdapter) -> Outcome:
 
 def offer_new(book: BookAdapter, *, today: date | None = None) -> Outcome:
     """Neither a ledger nor the console: ask for a unit to create a blank ledger for."""
-    from schemas.reference import load
-
     ref = load()
     answer = book.ask(
         "当前工作簿不是台账，也不是市局控制台。\n"
@@ -236,8 +233,6 @@ def offer_new(book: BookAdapter, *, today: date | None = None) -> Outcome:
         text = f"报送期次“{code.strip()}”无法识别：应为 YYYYH1、YYYYY 或 2021P，例如 2021Y"
         book.message(text)
         return Outcome("failed", text)
-    from addin.write.template.book import ledger_filename, write_ledger
-
     folder = book.path.parent if book.path else Path.home() / "Documents"
     target = folder / ledger_filename(unit.name, period)
     if target.exists():

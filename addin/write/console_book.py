@@ -16,6 +16,9 @@ from pathlib import Path
 
 from addin.model.errors import UsageError
 from addin.write.atomic import write_atomic
+from addin.write.template.book import generator
+from addin.write.xlsx import new_book
+from schemas.reference import load
 from schemas.sheets import CONSOLE_TEMPLATE_ID, META_SHEET, TEMPLATE_VERSION
 
 SETTINGS_SHEET = "控制台"
@@ -68,8 +71,6 @@ def unit_rows(
 ) -> list[list]:
     """The 报送情况 table, headers first: one row per unit in the city's order. `states` maps a
     unit to (status, file, errors, warnings); None means the folder was not checked."""
-    from schemas.reference import load
-
     rows: list[list] = [list(UNIT_HEADERS)]
     for i, unit in enumerate(load().unit_names, start=1):
         if states is None:
@@ -123,9 +124,6 @@ def write_console(
 
 
 def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list]) -> None:
-    from addin.write.template.book import generator
-    from addin.write.xlsx import new_book
-
     book = new_book(path)
     book.set_properties(
         {

@@ -31,8 +31,9 @@ from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
 from addin.write.atomic import os_reason, write_atomic, write_text_atomic
 from addin.write.stamp import RESULTS_SUFFIX, STAMP, stamp_text, stamped_names
+from addin.write.template.book import mark_key
 from addin.write.x14 import restore_extensions
-from schemas.sheets import FORMULA_STARTS, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET
+from schemas.sheets import FORMULA_STARTS, MARKS_NAME, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET
 from schemas.sheets import MARK_FILLS as FILLS
 
 CLEAN_MESSAGE = "校验通过：未发现问题"
@@ -251,8 +252,6 @@ def _marked_cells(book, findings: Sequence[Finding]) -> list[Finding]:
 
 def _marks_range(book):
     """(worksheet, cells of the taizhang_marks range) or None when the workbook has none."""
-    from schemas.sheets import MARKS_NAME
-
     name = book.defined_names.get(MARKS_NAME)
     if name is None:
         return None
@@ -270,8 +269,6 @@ def _marks_range(book):
 
 
 def _highlight(book, findings: Sequence[Finding]) -> None:
-    from addin.write.template.book import mark_key
-
     cells = _marked_cells(book, findings)
     marks = _marks_range(book)
     if marks is not None:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from addin.model.summary import CITY, Summary, findings_text
 from addin.write.atomic import write_text_atomic
 from addin.write.palette import LIGHT_FILL, LIGHT_TEXT
 from addin.write.render import render
-
-if TYPE_CHECKING:
-    from addin.model.summary import Summary
 
 DIGITS = 4
 
@@ -95,8 +93,6 @@ def _nest(rows: list[dict], city: str) -> list[dict]:
 
 
 def as_dict(s: Summary) -> dict:
-    from addin.model.summary import CITY
-
     data = {
         "period": s.period.code,
         "period_label": s.period.label,
@@ -257,8 +253,6 @@ def bars(
 
 
 def context(s: Summary) -> dict:
-    from addin.model.summary import findings_text
-
     data = as_dict(s)
     completion = [(u["unit"], u["completion_rate"]) for u in data["units"]]
     outage = [(r["area"], r["average_hours"]) for r in data["reliability"]]

@@ -11,6 +11,7 @@ from typing import Any
 
 from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
+from schemas.reference import load
 
 FINDING_FIELDS = (
     "code",
@@ -38,8 +39,6 @@ def period_label(code: str | None) -> str:
     """2021Y → 2021年度; unknown or missing codes are shown as they are."""
     if not code:
         return "（未识别）"
-    from schemas.reference import load
-
     period = load().period(code)
     return period.label if period is not None else code
 

@@ -9,10 +9,9 @@ the target and renamed into place (atomic.write_atomic)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from addin.model.findings import SEVERITY_LABELS
-from addin.model.summary import findings_text
+from addin.model.summary import Summary, findings_text
 from addin.write.atomic import write_atomic
 from addin.write.palette import LIGHT_TEXT, STATE_LIGHT
 from addin.write.summary.indicators import connection_sheet, reliability_sheet, sanling_sheet
@@ -29,9 +28,6 @@ from addin.write.summary.style import (
     sheet,
 )
 from addin.write.xlsx import new_book, put
-
-if TYPE_CHECKING:
-    from addin.model.summary import Summary
 
 __all__ = ["SHEETS", "build", "write_summary"]
 

@@ -4,8 +4,7 @@ figures come computed from aggregate.py; here they are only laid out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from addin.model.summary import Summary
 from addin.write.palette import MET_LIGHT, MET_TEXT
 from addin.write.summary.style import (
     COUNT,
@@ -19,9 +18,6 @@ from addin.write.summary.style import (
 )
 from addin.write.xlsx import put
 from schemas.reference import load
-
-if TYPE_CHECKING:
-    from addin.model.summary import Summary
 
 
 def connection_sheet(book, fmt, s: Summary) -> None:

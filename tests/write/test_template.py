@@ -41,7 +41,7 @@ from schemas.sheets import (
     TEMPLATE_VERSION,
 )
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 REF = load()
 PERIOD = REF.period("2021Y")

@@ -15,7 +15,7 @@ from addin.write import findings_doc
 from tests import factory
 from tests.validate_helpers import run
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 MINE = ("file", "cover", "task", "unit", "time", "status", "indicator")
 KEBAB = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -164,7 +164,7 @@ def test_every_writer_is_atomic_and_makes_its_folder(name, tmp_path, monkeypatch
 
 def test_no_writer_renames_files_itself():
     """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     writers = [*root.glob("addin/*.py"), root / "build.py"]
     offenders = [
         p.name
