@@ -127,8 +127,8 @@ def crop(pdf: Path, page: int, dpi: int, most: float, target: Path) -> None:
 
 def sources(work: Path) -> dict[str, Path]:
     """The workbooks to photograph, all made by the program itself."""
-    from addin.pipeline.collect import validate_file
     from addin.faces.demo import demo_paths, run_demo
+    from addin.pipeline.collect import validate_file
     from addin.write.mark import write_marked
     from addin.write.template.book import write_ledger
     from schemas.reference import load

@@ -5,7 +5,6 @@ import re
 import string
 import tomllib
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,9 @@ from addin.model.findings import FAMILIES, SEVERITIES, catalogue
 from addin.validate import pandera_map
 from addin.write import findings_doc
 from tests import factory
+from tests.conftest import ROOT
 from tests.validate_helpers import run
 
-from tests.conftest import ROOT
 MINE = ("file", "cover", "task", "unit", "time", "status", "indicator")
 KEBAB = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 

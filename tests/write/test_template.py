@@ -40,7 +40,6 @@ from schemas.sheets import (
     TASKS,
     TEMPLATE_VERSION,
 )
-
 from tests.conftest import ROOT
 
 REF = load()
