@@ -42,10 +42,39 @@ def consolidate_folder(
     if not folder.is_dir():
         raise UsageError("usage.folder-missing", path=folder)
     outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
-    for path in outputs:  # before any work: a summary without its JSON is half a result
-        check_writable(path)
     ours = {p.resolve() for p in outputs}  # an earlier summary in the folder is not a return
     paths = [p for p in find_returns([folder]) if p.resolve() not in ours]
+    return consolidate_files(
+        paths,
+        period,
+        output=output,
+        json_path=json_path,
+        html_path=html_path,
+        md_path=md_path,
+        include_invalid=include_invalid,
+        jobs=jobs,
+        validated_at=validated_at,
+        progress=progress,
+    )
+
+
+def consolidate_files(
+    paths: list[Path],
+    period: Period,
+    *,
+    output: Path | None = None,
+    json_path: Path | None = None,
+    html_path: Path | None = None,
+    md_path: Path | None = None,
+    include_invalid: bool = False,
+    jobs: int = 1,
+    validated_at: datetime | None = None,
+    progress: bool | None = None,
+) -> Summary:
+    """Validate the return files given, consolidate them, write the outputs given."""
+    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
+    for path in outputs:  # before any work: a summary without its JSON is half a result
+        check_writable(path)
     returns = validate_paths(paths, period=period, jobs=jobs, progress=progress)
     result = consolidate(
         returns,
