@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from addin.faces import boundary
+from addin.faces import boundary, cli_text
 from addin.model.errors import UsageError
 
 FORMATS = ("text", "json", "html")
@@ -45,8 +45,10 @@ def require_suffix(path: Path, suffix: str, option: str) -> None:
         raise UsageError("usage.output-suffix", option=option, suffix=suffix, name=path.name)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="taizhang")
+@click.group(cls=cli_text.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    package_name="taizhang", message="%(prog)s 版本 %(version)s", help="显示版本号并退出"
+)
 def cli() -> None:
     """台账：获得电力任务台账的模板、校验与汇总。"""
 
@@ -207,6 +209,9 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="taizhang", standalone_mode=False)
     except SystemExit:
         raise
+    except cli_text.ShortHelp as exc:  # bare `taizhang`: the short help, not an error line
+        exc.show()
+        sys.exit(exc.exit_code)
     except BaseException as exc:
         if boundary.debugging() and boundary.is_fault(exc):
             raise
