@@ -1,7 +1,9 @@
-"""Re-draw the pictures of docs/GUIDE.md from the program's real output: the demo's sample
-returns and summary, a blank template and an annotated (--mark) copy, printed to PDF by
-LibreOffice headless and cut to PNG by pdftoppm (poppler-utils). The PNGs are committed, so
-tests never need either tool. Run from the checkout: .venv/bin/python docs/img/render.py"""
+"""Re-draw the pictures of docs/GUIDE.md and docs/WORD.md from the program's real output: the
+demo's sample returns and summary, a blank template, an annotated (--mark) copy and the Word
+documents, printed to PDF by LibreOffice headless and cut to PNG by pdftoppm (poppler-utils).
+The Word documents print through their preview copies with the 公文 fonts aliased
+(addin/write/documents/preview.py, docs/fonts/fonts.conf). The PNGs are committed, so tests
+never need either tool. Run from the checkout: .venv/bin/python docs/img/render.py"""
 
 from __future__ import annotations
 
@@ -146,6 +148,44 @@ def sources(work: Path) -> dict[str, Path]:
     }
 
 
+# picture name → (document file name, page); one page of each kind of document
+DOCUMENTS = {
+    "word-report.png": ("总结报告-2021Y.docx", 1),
+    "word-circular.png": ("通报-2021Y.docx", 1),
+    "word-notice.png": ("退回通知-微山县-2021Y.docx", 1),
+}
+DOCUMENT_DPI = 60
+
+
+def documents(work: Path) -> None:
+    """A page of each Word document the demo's consolidation writes, whole (the page is the
+    point: margins, title, grid, page number)."""
+    from addin.faces.demo import CONSOLIDATED_AT, demo_paths
+    from addin.pipeline.run import consolidate_folder
+    from addin.write.documents import preview
+    from addin.write.documents.word import write_documents
+    from schemas.reference import load
+
+    period = load().period("2021Y")
+    summary = consolidate_folder(
+        demo_paths(work / "demo")["returns"], period, validated_at=CONSOLIDATED_AT
+    )
+    written = {p.name: p for p in write_documents(summary, work / "word")}
+    wanted = [written[name] for name, _ in DOCUMENTS.values()]
+    fonts = ROOT / "docs" / "fonts" / "fonts.conf"
+    pdfs = dict(zip(wanted, preview.to_pdf(wanted, work / "pdf-word", fonts), strict=True))
+    for picture, (name, page) in DOCUMENTS.items():
+        target = HERE / picture
+        preview.to_png(pdfs[written[name]], target, page=page, dpi=DOCUMENT_DPI)
+        report(target)
+
+
+def report(target: Path) -> None:
+    size = target.stat().st_size
+    flag = "" if size < LIMIT else "  ← 超过 200 KB，请缩小裁剪范围"
+    print(f"{target.relative_to(ROOT)}  {size // 1024} KB{flag}")
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="taizhang-img-") as tmp:
         work = Path(tmp)
@@ -158,9 +198,8 @@ def main() -> int:
         for name, (key, start, dpi, most) in PICTURES.items():
             target = HERE / name
             crop(pdfs[key], find_page(pdfs[key], start), dpi, most, target)
-            size = target.stat().st_size
-            flag = "" if size < LIMIT else "  ← 超过 200 KB，请缩小裁剪范围"
-            print(f"{target.relative_to(ROOT)}  {size // 1024} KB{flag}")
+            report(target)
+        documents(work)
     return 0
 
 
