@@ -73,11 +73,6 @@ def deadline_that_counts(entry: TaskEntry, city: Deadline | None) -> Deadline | 
     return city if city is not None and city.dated else None
 
 
-def effective_due(entry: TaskEntry, city: Deadline | None) -> date | None:
-    deadline = deadline_that_counts(entry, city)
-    return deadline.due if deadline is not None and deadline.dated else None
-
-
 def task_state(entry: TaskEntry, city: Deadline | None, as_of: date) -> TaskState:
     status = entry.status
     deadline = deadline_that_counts(entry, city)

@@ -163,8 +163,13 @@ def _overview(book, fmt, s: Summary) -> None:
                 "categories": ["总览", HEADER_ROW, 0, last_unit - 1, 0],
                 "values": ["总览", HEADER_ROW, col, last_unit - 1, col],
                 "fill": {"color": colour},
-                # 0.00%, as the cells: a coarser label would round 99.99% up to 100%
-                "data_labels": {"value": True, "num_format": "0.00%", "font": {"size": 7}},
+                # 0.00%, as the cells: a coarser label would round 99.99% up to 100%. One
+                # series labelled: two labels per unit overlap; the table has both.
+                **(
+                    {"data_labels": {"value": True, "num_format": "0.00%", "font": {"size": 8}}}
+                    if col == 14
+                    else {}
+                ),
             }
         )
     chart.set_title({"name": "各单位完成率和推进正常率"})
