@@ -27,6 +27,7 @@ EPOCH, ZONE = "1641776400", "America/Los_Angeles"
 SAMPLE = (
     "input/微山县-2021Y-获得电力台账.xlsx"  # a demo return with an error (time.later-than-city)
 )
+HALF_JSON = "汇总-2021H1.json"  # the demo's half-year summary: the year's --previous
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ CASES: dict[str, list[Run]] = {
                 "out/报告-2021Y.html",
                 "--markdown",
                 "out/报告-2021Y.md",
+                "--previous",
+                f"input/{HALF_JSON}",
             ),
             1,  # some sample returns have errors on purpose
             "consolidate.txt",
@@ -143,11 +146,14 @@ def test_demo_writes_the_golden_input_and_outputs(
     returns = {
         n: p for n, p in files_in(tmp_path / "demo-out" / "returns").items() if n.endswith(".xlsx")
     }
+    returns[HALF_JSON] = tmp_path / "demo-out" / HALF_JSON  # an input of the year's case
     if regen_golden:
         regenerate(returns, case / "input", capsys)
         return
     problems = differences(files_in(case / "input"), returns)
-    outputs = {n: p for n, p in files_in(tmp_path / "demo-out").items() if "/" not in n}
+    outputs = {
+        n: p for n, p in files_in(tmp_path / "demo-out").items() if "/" not in n and n != HALF_JSON
+    }
     expected = {n: p for n, p in files_in(case / "expected").items() if n in outputs}
     assert len(expected) == 4, f"the demo's summary, JSON, HTML and Markdown: {sorted(outputs)}"
     problems += differences(expected, outputs)

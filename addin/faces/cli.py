@@ -131,6 +131,19 @@ def validate(
     type=click.Path(path_type=Path),
     help="同时写出总结报告和通报的 Markdown 草稿",
 )
+@click.option(
+    "--word",
+    "word_dir",
+    type=click.Path(path_type=Path),
+    help="把总结报告、通报和各退回单位的退回通知（Word，公文格式）写入此文件夹",
+)
+@click.option(
+    "--previous",
+    "previous",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="往期的汇总 JSON（可写多次），用于前后期对比和趋势",
+)
 @click.option("--include-invalid", is_flag=True, help="退回的台账也计入汇总数字")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数")
 def consolidate(
@@ -140,6 +153,8 @@ def consolidate(
     json_path: Path | None,
     html_path: Path | None,
     md_path: Path | None,
+    word_dir: Path | None,
+    previous: tuple[Path, ...],
     include_invalid: bool,
     jobs: int,
 ) -> None:
@@ -155,6 +170,8 @@ def consolidate(
     ):
         if path is not None:
             require_suffix(path, suffix, option)
+    for path in previous:
+        require_suffix(path, ".json", "--previous")
     summary = consolidate_folder(
         folder,
         period,
@@ -162,6 +179,8 @@ def consolidate(
         json_path=json_path,
         html_path=html_path,
         md_path=md_path,
+        word_dir=word_dir,
+        previous=previous,
         include_invalid=include_invalid,
         jobs=jobs,
     )

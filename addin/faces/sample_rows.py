@@ -1,11 +1,16 @@
 """What the sample returns say, row by row: the tasks as a county fills them (with the planted
 mistakes of faces/samples.py's story), the connection-time, reliability and 三零三省 figures,
-names and phones. Deterministic for a given random generator."""
+names and phones. Deterministic for a given random generator.
+
+The connection-time and 三零三省 figures are counts of the year to date: each half-year is drawn
+from its own generator, and a Y return adds the year's second half to the very first half its
+H1 return reported, so a year never counts less than its half-year (history.figure-dropped)
+unless the story says so."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from schemas.deadline import parse_deadline
 from schemas.reference import Period, load
@@ -76,9 +81,17 @@ def phone(rng: random.Random) -> str:
     return f"13{rng.randint(5, 9)}{rng.randint(10_000_000, 99_999_999)}"
 
 
+# The ledger over time (SPEC §7), for an H1 return and the Y return of the same year:
+PROMISER = "梁山县"  # promises in H1 to finish its lagging tasks by 9月底, still behind in Y
+REGRESSED = ("兖州区", "1")  # reports task 1 done early in H1, under way again in Y
+MOVER = "曲阜市"  # gives 9月底前 in H1 for the first task due at the year's end, the end in Y
+DROPPER = ("金乡县", 1)  # its Y return holds a second half only, in the second 办电时限 row
+
+
 def task_rows(unit: str, period: Period, rng: random.Random, mistakes: bool) -> list[dict]:
     rows = []
-    lag = {"梁山县": 2, "金乡县": 1}.get(unit, 0) if mistakes else 0
+    lag = {PROMISER: 2, "金乡县": 1}.get(unit, 0) if mistakes else 0
+    midyear = date(period.year, 6, 30)  # lag the same tasks in the H1 and the Y return
     for task in load().tasks:
         city = parse_deadline(task.due, year=period.year)
         due_text, done = task.due.rstrip("。"), None
@@ -89,7 +102,7 @@ def task_rows(unit: str, period: Period, rng: random.Random, mistakes: bool) -> 
         elif city.due <= period.as_of:
             status = "已完成"
             done = min(city.due, period.as_of) - timedelta(days=rng.randint(3, 40))
-            if lag and city.due < period.as_of:  # behind on a task already overdue
+            if lag and city.due < midyear:  # behind on a task already overdue
                 status, done, lag = "进度滞后", None, lag - 1
         else:
             status = "序时推进"
@@ -108,8 +121,24 @@ def task_rows(unit: str, period: Period, rng: random.Random, mistakes: bool) -> 
         }
         if status == "进度滞后":
             row["problems"] = f"受用地审批和施工条件影响，{unit}该项工作未能按期完成。"
-            row["plan"] = f"{unit}已明确专人督办，计划{period.year + 1}年3月底前完成。"
+            promised = (
+                f"{period.year}年9月底前"
+                if period.kind == "H1" and unit == PROMISER
+                else f"{period.year + 1}年3月底前"
+            )
+            row["plan"] = f"{unit}已明确专人督办，计划{promised}完成。"
+        if mistakes and period.kind == "H1" and (unit, task.id) == REGRESSED:
+            row.update(status="已完成", done_date=date(period.year, 5, 20))
         rows.append(row)
+    if mistakes and period.kind == "H1" and unit == MOVER:
+        year_end = date(period.year, 12, 31)
+        tasks = load().tasks
+        i = next(
+            i
+            for i, t in enumerate(tasks)
+            if parse_deadline(t.due, year=period.year).due == year_end
+        )
+        rows[i]["county_due"] = f"{period.year}年9月底前"
     if mistakes and unit == "济宁高新区":
         # a task not yet due if the period has one (2021Y), else an ongoing one (2022Y: every
         # dated task is due by the year's end)
@@ -189,3 +218,45 @@ def sanling_values(connection: list[list], rng: random.Random) -> dict[str, floa
         "免行政审批承诺备案工程数": rng.randint(5, 80),
     }
     return values
+
+
+def _add(a, b):
+    return None if a is None else round(a + b, 2)
+
+
+def _combine(first: list, second: list) -> list:
+    """Two half-years' rows of 办电时限 as one year: counts and 累计 days added, the longest
+    of the two, the 说明 of either."""
+    *counts, total, longest, over, note = first
+    *more, total2, longest2, over2, note2 = second
+    summed = [_add(a, b) for a, b in zip(counts, more, strict=True)]
+    return [*summed, total + total2, max(longest, longest2), over + over2, note or note2]
+
+
+def _half_of(row: list) -> list:
+    """A second half-year half the size of `row` (the first), nobody over the limit: what a
+    county types when it reports only July to December."""
+    n, *steps, total, longest, _over, _note = row
+    steps = [None if v is None else round(v / 2) for v in steps]
+    total = sum(v for v in steps if v is not None)
+    return [max(1, n // 2), *steps, total, min(longest, float(total)), 0, ""]
+
+
+def half_year(unit: str, year: int, half: str, seed: int, mistakes: bool):
+    """(办电时限 rows, 三零三省 values) of one half-year (H1 or H2) of `unit`; the planted
+    over-limit stories are in the first half, so the year inherits them."""
+    rng = random.Random(f"{seed}:{unit}:{year}{half}:indicators")
+    connection = connection_rows(unit, rng, mistakes and half == "H1")
+    return connection, sanling_values(connection, rng)
+
+
+def year_to_date(unit: str, period: Period, seed: int, mistakes: bool):
+    """(办电时限 rows, 三零三省 values) of the year to the period's as-of date."""
+    halves = [half_year(unit, period.year, h, seed, mistakes) for h in ("H1", "H2")]
+    if period.kind == "H1":
+        return halves[0]
+    connection = [_combine(a, b) for a, b in zip(halves[0][0], halves[1][0], strict=True)]
+    if mistakes and unit == DROPPER[0]:  # forgot to add the first half
+        connection[DROPPER[1]] = _half_of(halves[0][0][DROPPER[1]])
+    sanling = {name: round(value + halves[1][1][name], 2) for name, value in halves[0][1].items()}
+    return connection, sanling

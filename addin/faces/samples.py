@@ -22,7 +22,16 @@ the 2021P plan):
 indicator.over-limit-unexplained (not in 2021P: a plan has no indicator figures). A planning
 return (2021P) fills only 县级责任单位 and 县级完成时限 of each task; the cross-file stories
 (泗水县 missing, 邹城市 late, 汶上县 resubmitted, 曲阜市 copying, except in 2021P) hold in every
-period."""
+period.
+
+Over time (SPEC §7, faces/sample_rows.py): the indicator counts of a Y return are its H1
+return's plus the second half; and an H1 return followed by the Y return of the same year tells
+four stories, each one history warning when the Y summary is given the H1 summary with
+--previous (the demo does): 梁山县 promised in H1 to finish its two lagging tasks by 9月底 and
+is still behind (history.promise-missed ×2; 金乡县 promised next March: nothing yet) · 兖州区
+reported task 1 done in H1 and under way in Y (history.status-regressed) · 曲阜市 gave 9月底前
+in H1 for the first task due at the year's end and the year's end in Y (history.deadline-moved) ·
+金乡县's Y return holds only the second half in one 办电时限 row (history.figure-dropped)."""
 
 from __future__ import annotations
 
@@ -97,11 +106,10 @@ def fill_return(
             )
     connection, reliability, sanling = [], [], {}
     if not period.planning:  # a plan has no indicator figures yet
-        connection = sample_rows.connection_rows(unit, rng, mistakes)
+        connection, sanling = sample_rows.year_to_date(unit, period, seed, mistakes)
         _fill_block(book[CONNECTION.name], connection, first_col=3)
         reliability = sample_rows.reliability_rows(rng)
         _fill_block(book[RELIABILITY.name], reliability, first_col=3)
-        sanling = sample_rows.sanling_values(connection, rng)
         ws = book[SANLING.name]
         for i, ind in enumerate(load().indicators):
             _set(ws.cell(FIRST_DATA_ROW + i, 2), sanling[ind.name])

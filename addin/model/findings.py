@@ -16,7 +16,7 @@ from schemas.sheets import ALL_SHEETS, GUIDE_SHEET
 
 SEVERITIES = ("error", "warning")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
-FAMILIES = ("file", "cover", "task", "unit", "time", "status", "indicator", "submission")
+FAMILIES = ("file", "cover", "task", "unit", "time", "status", "indicator", "submission", "history")
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,25 @@ The clock is the pipeline's (pipeline/clock.py): the summary's 汇总日期 and 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from addin.consolidate import history
 from addin.consolidate.build import consolidate
 from addin.model.errors import UsageError
 from addin.model.ledger import Return
 from addin.model.summary import Summary
 from addin.pipeline import clock
 from addin.pipeline.collect import find_returns, validate_paths
-from addin.write import console_book, report
-from addin.write.atomic import check_writable
+from addin.write import compare, console_book, report
+from addin.write.atomic import check_writable, os_reason
+from addin.write.documents import word
 from addin.write.mark import Marked, write_marked
 from addin.write.summary import book as summary_book
-from schemas.reference import Period
+from schemas.reference import Period, load
 
 
 def check_paths(
@@ -51,6 +54,8 @@ def consolidate_folder(
     json_path: Path | None = None,
     html_path: Path | None = None,
     md_path: Path | None = None,
+    word_dir: Path | None = None,
+    previous: Sequence[Path] = (),
     include_invalid: bool = False,
     jobs: int = 1,
     validated_at: datetime | None = None,
@@ -71,11 +76,36 @@ def consolidate_folder(
         json_path=json_path,
         html_path=html_path,
         md_path=md_path,
+        word_dir=word_dir,
+        previous=previous,
         include_invalid=include_invalid,
         jobs=jobs,
         validated_at=validated_at,
         progress=progress,
     )
+
+
+def read_previous(paths: Sequence[Path], period: Period) -> list[dict]:
+    """The earlier periods' summary JSON given with --previous (SPEC §7). A file that is not a
+    summary taizhang wrote, or one of a period not before this one, is misuse: comparing with
+    it would say something false."""
+    out = []
+    for path in map(Path, paths):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else "不是 JSON"
+            raise UsageError("usage.previous-unreadable", path=path, reason=reason) from exc
+        earlier = load().period(data.get("period", "")) if isinstance(data, dict) else None
+        if earlier is None or not {"units", "tasks", "as_of"} <= data.keys():
+            reason = "不是 taizhang consolidate --json 写出的汇总"
+            raise UsageError("usage.previous-unreadable", path=path, reason=reason)
+        if earlier.as_of >= period.as_of:
+            raise UsageError(
+                "usage.previous-not-earlier", path=path, label=earlier.label, current=period.label
+            )
+        out.append(data)
+    return out
 
 
 def consolidate_files(
@@ -86,13 +116,19 @@ def consolidate_files(
     json_path: Path | None = None,
     html_path: Path | None = None,
     md_path: Path | None = None,
+    word_dir: Path | None = None,
+    previous: Sequence[Path] = (),
     include_invalid: bool = False,
     jobs: int = 1,
     validated_at: datetime | None = None,
     progress: bool | None = None,
 ) -> Summary:
-    """Validate the return files given, consolidate them, write the outputs given."""
+    """Validate the return files given, consolidate them (with the history of the earlier
+    periods' summaries when given), write the outputs given."""
+    earlier = read_previous(previous, period)
     outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
+    if word_dir is not None:  # its names depend on who is sent back: probe with the first
+        outputs.append(Path(word_dir) / word.file_names_of(period)[0])
     for path in outputs:  # before any work: a summary without its JSON is half a result
         check_writable(path)
     returns = validate_paths(paths, period=period, jobs=jobs, progress=progress)
@@ -102,15 +138,21 @@ def consolidate_files(
         include_invalid=include_invalid,
         validated_at=validated_at or clock.stamp(),
     )
+    result = history.with_history(result, earlier)
+    current = report.as_dict(result)
+    said = compare.comparison(current, earlier)
     written = []
     if output is not None:
-        written.append(summary_book.write_summary(result, output))
+        trend = compare.trend(current, earlier)
+        written.append(summary_book.write_summary(result, output, trend))
     if json_path is not None:
         written.append(report.write_json(result, json_path))
     if html_path is not None:
-        written.append(report.write_html(result, html_path))
+        written.append(report.write_html(result, html_path, said))
     if md_path is not None:
         written.append(report.write_markdown(result, md_path))
+    if word_dir is not None:
+        written += word.write_documents(result, word_dir, said)
     return replace(result, outputs=tuple(str(p) for p in written))
 
 

@@ -21,6 +21,7 @@ FAMILY_TITLES = {
     "status": "完成状态与进展",
     "indicator": "指标表",
     "submission": "报送（多个文件之间）",
+    "history": "前后期对比（给了 --previous 时）",
 }
 DOC = Path(__file__).resolve().parents[2] / "docs" / "FINDINGS.md"  # a developer tool: the checkout
 

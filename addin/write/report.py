@@ -14,9 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from addin.consolidate import records
 from addin.model.figures import percent, shown_rate
 from addin.model.summary import CITY, Summary, UnitRow, findings_text
 from addin.write.atomic import write_text_atomic
+from addin.write.compare import Comparison
 from addin.write.palette import LIGHT_FILL, LIGHT_TEXT, VERDICT_LIGHT
 from addin.write.render import render
 from schemas.reference import load
@@ -205,6 +207,9 @@ def as_dict(s: Summary) -> dict:
             }
             for src in s.sources
         ],
+        # what a later period compares with (SPEC §5, §7; consolidate/records.py)
+        "tasks": records.task_records(s),
+        "cumulative": records.cumulative(s),
     }
     return _clean(data)
 
@@ -275,7 +280,9 @@ def bars(
     }
 
 
-def context(s: Summary) -> dict:
+def context(s: Summary, comparison: Comparison | None = None) -> dict:
+    """What the HTML report and the Markdown drafts render; `comparison` the 环比/同比
+    sentences (write/compare.py) when earlier summaries were given."""
     data = as_dict(s)
     completion = [(u["unit"], u["completion_rate"]) for u in data["units"]]
     outage = [(r["area"], r["average_hours"]) for r in data["reliability"]]
@@ -312,11 +319,12 @@ def context(s: Summary) -> dict:
         "late_units": [u["unit"] for u in data["units"] if u["status"] == "迟报"],
         "returned_units": [u["unit"] for u in data["units"] if u["status"] == "退回"],
         "copied": [f for f in data["findings"] if f["code"] == "submission.copied-text"],
+        "comparison": comparison or Comparison(),
     }
 
 
-def to_html(s: Summary) -> str:
-    return render("report.html.j2", **context(s))
+def to_html(s: Summary, comparison: Comparison | None = None) -> str:
+    return render("report.html.j2", **context(s, comparison))
 
 
 def to_markdown(s: Summary) -> str:
@@ -324,8 +332,8 @@ def to_markdown(s: Summary) -> str:
     return render("annual_report.md.j2", **ctx) + "\n---\n\n" + render("circular.md.j2", **ctx)
 
 
-def write_html(s: Summary, path: Path | str) -> Path:
-    return write_text_atomic(path, to_html(s))
+def write_html(s: Summary, path: Path | str, comparison: Comparison | None = None) -> Path:
+    return write_text_atomic(path, to_html(s, comparison))
 
 
 def write_markdown(s: Summary, path: Path | str) -> Path:

@@ -158,25 +158,18 @@ DOCUMENT_DPI = 60
 
 
 def documents(work: Path) -> None:
-    """A page of each Word document the demo's consolidation writes, whole (the page is the
-    point: margins, title, grid, page number)."""
-    from addin.faces.demo import CONSOLIDATED_AT, demo_paths
-    from addin.pipeline.run import consolidate_folder
+    """A page of each Word document the demo writes, whole (the page is the point: margins,
+    title, grid, page number)."""
+    from addin.faces.demo import demo_paths
     from addin.write.documents import preview
-    from addin.write.documents.word import write_documents
-    from schemas.reference import load
 
-    period = load().period("2021Y")
-    summary = consolidate_folder(
-        demo_paths(work / "demo")["returns"], period, validated_at=CONSOLIDATED_AT
-    )
-    written = {p.name: p for p in write_documents(summary, work / "word")}
-    wanted = [written[name] for name, _ in DOCUMENTS.values()]
+    folder = demo_paths(work / "demo")["word"]
+    wanted = [folder / name for name, _ in DOCUMENTS.values()]
     fonts = ROOT / "docs" / "fonts" / "fonts.conf"
     pdfs = dict(zip(wanted, preview.to_pdf(wanted, work / "pdf-word", fonts), strict=True))
     for picture, (name, page) in DOCUMENTS.items():
         target = HERE / picture
-        preview.to_png(pdfs[written[name]], target, page=page, dpi=DOCUMENT_DPI)
+        preview.to_png(pdfs[folder / name], target, page=page, dpi=DOCUMENT_DPI)
         report(target)
 
 

@@ -92,6 +92,7 @@ def test_the_report_holds_the_figures_of_the_json(made):
     city = data["city"]
     for figure in (
         f"完成率{markup.pct(city['completion_rate'])}",
+        f"推进正常率{markup.pct(city['on_track_rate'])}",
         f"到期完成率{markup.pct(city['due_completion_rate'])}",
         f"逾期未完成{city['overdue']}项",
         f"进度滞后或未启动{city['lagging']}项",
@@ -101,11 +102,13 @@ def test_the_report_holds_the_figures_of_the_json(made):
     for unit in data["units"]:
         row = (
             f"{unit['unit']}{unit['status']}{markup.pct(unit['completion_rate'])}"
-            f"{markup.pct(unit['due_completion_rate'])}"
+            f"{markup.pct(unit['on_track_rate'])}{markup.pct(unit['due_completion_rate'])}"
         )
         assert row in text, row
     for row in data["connection_time"]:
-        assert f"{row['connections']}{markup.dec(row['average_days'])}{row['limit_days']}" in text
+        said = f"{row['connections']}{markup.dec(row['average_days'])}{row['limit_days']}"
+        said += str(row["over_limit"])
+        assert said + re.sub(r"\s+", "", row["verdict_text"]) in text, row["type"]
     for row in data["reliability"]:
         assert f"{row['area']}{row['customers']}{markup.dec(row['average_hours'])}" in text
     for row in data["sanling"]:
@@ -125,8 +128,8 @@ def test_the_circular_holds_the_states_rates_and_lagging_tasks(made):
     ):
         names = [u["unit"] for u in data["units"] if u["status"] == state]
         assert f"{word_}（{len(names)}个）：{'、'.join(names) or '无'}。" in text
-    for i, unit in enumerate(data["units"], 1):
-        assert f"{i}{unit['unit']}{unit['status']}{markup.pct(unit['completion_rate'])}" in text
+    for unit in data["units"]:
+        assert f"{unit['unit']}{unit['status']}{markup.pct(unit['completion_rate'])}" in text
     for item in data["lagging"]:
         assert f"{item['unit']}第{item['task']}项" in text
 

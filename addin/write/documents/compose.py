@@ -5,6 +5,7 @@ a document are the page numbers the footer writes."""
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -40,26 +41,38 @@ def signature_indents(signature: str, when: str) -> tuple[float, float]:
     return day + 2 + 2 - sig, 2.0
 
 
-def column_widths(rows: Sequence[Sequence[str]], total: int = gb.TEXT_W) -> list[int]:
-    """Column widths in twips summing to `total`: a column whose widest cell fits its fair
-    share keeps that width; the others share what is left in proportion to their widest cell."""
+def _head_width(text: str) -> float:
+    width = display_width(text)
+    return math.ceil(width / 2) if width >= 4 else width
+
+
+def column_widths(
+    rows: Sequence[Sequence[str]], header_rows: int = 1, total: int = gb.TEXT_W
+) -> list[int]:
+    """Column widths in twips summing to `total`. A column's natural width is its widest body
+    cell or its header, half of a header of four characters or more (it may wrap to two lines;
+    a figure should not). A column whose natural width fits its fair share keeps it; the others
+    share what is left in proportion to their natural widths."""
     columns = len(rows[0])
     char = gb.TABLE_PT * 20
-    natural = [
-        max(1.0, max(display_width(r[c]) for r in rows)) * char + 2 * CELL_MARGIN + 40
-        for c in range(columns)
-    ]
+
+    def natural(c: int) -> float:
+        body = [display_width(r[c]) for r in rows[header_rows:]] or [0.0]
+        head = [_head_width(r[c]) for r in rows[:header_rows]] or [0]
+        return max(1.0, *body, *head) * char + 2 * CELL_MARGIN + 40
+
+    wanted = [natural(c) for c in range(columns)]
     free, left, widths = set(range(columns)), float(total), [0.0] * columns
     while free:
-        fits = [c for c in sorted(free) if natural[c] <= left / len(free)]
+        fits = [c for c in sorted(free) if wanted[c] <= left / len(free)]
         if not fits:
-            share = left / sum(natural[c] for c in free)
+            share = left / sum(wanted[c] for c in free)
             for c in free:
-                widths[c] = natural[c] * share
+                widths[c] = wanted[c] * share
             break
         for c in fits:
-            widths[c] = natural[c]
-            left -= natural[c]
+            widths[c] = wanted[c]
+            left -= wanted[c]
             free.discard(c)
     if not free:  # everything fits: spread the slack in proportion
         widths = [w * total / sum(widths) for w in widths]
@@ -87,7 +100,7 @@ def _table(doc, block: Block, styles) -> None:
         margins.append(gb.el(f"w:{edge}", w=CELL_MARGIN, type="dxa"))
     props.append(margins)
     gb.reorder(props, gb.TBLPR_ORDER)
-    widths = column_widths(rows)
+    widths = column_widths(rows, block.header_rows)
     for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         column.set(qn("w:w"), str(width))
     for i, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):

@@ -17,13 +17,14 @@ from datetime import date, timedelta
 import chinese_calendar
 
 from addin.model.summary import Summary, UnitRow
+from addin.write.compare import Comparison
 from addin.write.palette import LIGHT_TEXT
 from addin.write.report import as_dict
+from schemas.reference import load
 
 RESEND_WORKING_DAYS = 5
 ISSUER = "济宁市能源局"
 STATE_WORDS = {"已报": "按期报送", "迟报": "迟报", "退回": "退回修改", "未报": "未报送"}
-MET_WORDS = {True: "达到", False: "未达到", None: "—"}
 RELIABILITY_WORDS = {True: "达标", False: "未达标", None: "—"}
 
 
@@ -40,18 +41,6 @@ def working_days_after(start: date, days: int) -> date:
         day += timedelta(days=1)
         days -= is_workday(day)
     return day
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Sentences saying what changed since earlier periods (环比 and 同比), computed by the
-    caller from the earlier summaries' JSON; empty when none was given."""
-
-    against_previous: tuple[str, ...] = ()
-    against_last_year: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.against_previous or self.against_last_year)
 
 
 def _behind(d: dict) -> list[dict]:
@@ -93,11 +82,11 @@ def common(summary: Summary, comparison: Comparison | None = None) -> dict:
         "resend_days": RESEND_WORKING_DAYS,
         "by_state": by_state,
         "state_words": STATE_WORDS,
-        "met_words": MET_WORDS,
         "reliability_words": RELIABILITY_WORDS,
         "light_text": LIGHT_TEXT,
         "behind": _behind(d),
         "half_year": summary.period.kind == "H1",
+        "yoy_cut": f"{load().yoy_cut * 100:g}%",
         "comparison": comparison or Comparison(),
     }
 

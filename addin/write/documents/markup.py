@@ -37,6 +37,8 @@ from typing import Any
 
 import jinja2
 
+from addin.model.figures import percent as pct  # two decimals, 100.00% only when exact
+
 TOKENS = "_gw_tokens"  # the per-render list of values, passed in the context
 TOKEN = re.compile("\x00(\\d+)\x01")
 
@@ -77,16 +79,6 @@ def cn_date(value: date | str | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def pct(value: float | None) -> str:
-    """0.6286 → 62.86%; never 100.00% unless it is 100% (SPEC §5)."""
-    if value is None:
-        return "—"
-    text = f"{value * 100:.2f}"
-    if text == "100.00" and value < 1:
-        text = "99.99"
-    return f"{text}%"
 
 
 def num(value: float | None) -> str:

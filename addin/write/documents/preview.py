@@ -111,6 +111,7 @@ def pages(pdf: Path) -> int:
 
 def to_png(pdf: Path, target: Path, *, page: int = 1, dpi: int = 60) -> Path:
     """One page as a PNG at `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
             tool("pdftoppm"),

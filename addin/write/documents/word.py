@@ -9,23 +9,28 @@ from pathlib import Path
 
 from addin.model.summary import Summary
 from addin.write.atomic import ensure_folder, write_bytes_atomic
+from addin.write.compare import Comparison
 from addin.write.documents import compose, contexts, markup
+from schemas.reference import Period
 
 REPORT = "report.gw.j2"
 CIRCULAR = "circular.gw.j2"
 NOTICE = "return_notice.gw.j2"
 
 
+def file_names_of(period: Period) -> list[str]:
+    """The documents every run writes: the report and the circular."""
+    return [f"总结报告-{period.code}.docx", f"通报-{period.code}.docx"]
+
+
 def file_names(summary: Summary) -> list[str]:
     """The names --word writes, in the order it writes them."""
     code = summary.period.code
-    names = [f"总结报告-{code}.docx", f"通报-{code}.docx"]
-    return names + [f"退回通知-{u.unit}-{code}.docx" for u in summary.units if u.status == "退回"]
+    returned = [f"退回通知-{u.unit}-{code}.docx" for u in summary.units if u.status == "退回"]
+    return file_names_of(summary.period) + returned
 
 
-def documents(
-    summary: Summary, comparison: contexts.Comparison | None = None
-) -> list[tuple[str, bytes]]:
+def documents(summary: Summary, comparison: Comparison | None = None) -> list[tuple[str, bytes]]:
     """(file name, .docx bytes) of every document, without writing anything."""
     shared = contexts.common(summary, comparison)
     label, issued = summary.period.label, shared["issued"]
@@ -46,7 +51,7 @@ def documents(
 
 
 def write_documents(
-    summary: Summary, folder: Path | str, comparison: contexts.Comparison | None = None
+    summary: Summary, folder: Path | str, comparison: Comparison | None = None
 ) -> list[Path]:
     folder = ensure_folder(Path(folder))
     return [

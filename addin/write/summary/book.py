@@ -1,5 +1,6 @@
 """The city summary workbook (SPEC §5): a Summary rendered to .xlsx with XlsxWriter — 总览,
-任务矩阵, 逾期滞后清单, the indicator sheets (summary_indicators.py), 校验问题 and 来源.
+任务矩阵, 逾期滞后清单, the indicator sheets (summary_indicators.py), 趋势 (trend.py, SPEC §7),
+校验问题 and 来源.
 
 Every figure is a value computed in Python (consolidate.py / aggregate.py), never a formula,
 so every reader — Excel, WPS, LibreOffice, a phone's viewer — shows the same numbers. Text
@@ -12,8 +13,11 @@ from pathlib import Path
 
 from addin.model.findings import SEVERITY_LABELS
 from addin.model.summary import Summary, findings_text
+from addin.write import compare
 from addin.write.atomic import write_atomic
+from addin.write.compare import Trend
 from addin.write.palette import LIGHT_TEXT, STATE_LIGHT
+from addin.write.report import as_dict
 from addin.write.summary.indicators import connection_sheet, reliability_sheet, sanling_sheet
 from addin.write.summary.style import (
     COUNT,
@@ -27,12 +31,15 @@ from addin.write.summary.style import (
     rate,
     sheet,
 )
+from addin.write.summary.trend import trend_sheet
 from addin.write.xlsx import new_book, put
 
 __all__ = ["SHEETS", "build", "write_summary"]
 
 
-def build(summary: Summary, path: Path | str) -> None:
+def build(summary: Summary, path: Path | str, trend: Trend | None = None) -> None:
+    """`trend`: the periods to set side by side on 趋势 (compare.trend); this one alone when
+    none is given."""
     book = new_book(path)
     book.set_properties(
         {
@@ -49,13 +56,14 @@ def build(summary: Summary, path: Path | str) -> None:
     connection_sheet(book, fmt, summary)
     reliability_sheet(book, fmt, summary)
     sanling_sheet(book, fmt, summary)
+    trend_sheet(book, fmt, trend or compare.trend(as_dict(summary)), summary.period.label)
     _findings(book, fmt, summary)
     _sources(book, fmt, summary)
     book.close()
 
 
-def write_summary(summary: Summary, output: Path | str) -> Path:
-    return write_atomic(Path(output), lambda tmp: build(summary, tmp))
+def write_summary(summary: Summary, output: Path | str, trend: Trend | None = None) -> Path:
+    return write_atomic(Path(output), lambda tmp: build(summary, tmp, trend))
 
 
 # ---- sheets ----------------------------------------------------------------------------
