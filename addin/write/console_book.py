@@ -17,7 +17,7 @@ from pathlib import Path
 from addin.model.errors import UsageError
 from addin.write.atomic import write_atomic
 from addin.write.template.book import generator
-from addin.write.xlsx import new_book
+from addin.write.xlsx import A4, new_book
 from schemas.reference import load
 from schemas.sheets import CONSOLE_TEMPLATE_ID, META_SHEET, TEMPLATE_VERSION
 
@@ -123,6 +123,18 @@ def write_console(
     return write_atomic(output, lambda tmp: _write(tmp, period, settings, rows))
 
 
+def _print(ws, *, header_row: int | None = None) -> None:
+    """A4 portrait, one page wide (the settings' path column alone is wider than the paper),
+    the header row on every page, page numbers below."""
+    ws.set_paper(A4)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C&A　第 &P 页，共 &N 页")
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
+
 def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list]) -> None:
     book = new_book(path)
     book.set_properties(
@@ -147,6 +159,7 @@ def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list
     ws.write_string(len(settings) + 3, 0, "修改上面黄色单元格后，点击功能区“台账 → 校验/汇总”。")
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 60)
+    _print(ws)
     ws.activate()
 
     us = book.add_worksheet(UNITS_SHEET)
@@ -160,11 +173,13 @@ def _write(path: Path, period, settings: list[tuple[str, str]], units: list[list
     us.freeze_panes(1, 0)
     for c, width in enumerate((6, 20, 8, 40, 8, 8)):
         us.set_column(c, c, width)
+    _print(us, header_row=0)
 
     gs = book.add_worksheet(GUIDE_SHEET)
     gs.set_column(0, 0, 100, wrap)
     for r, line in enumerate(GUIDE):
         gs.write_string(r, 0, line)
+    _print(gs)
 
     ms = book.add_worksheet(META_SHEET)
     meta = (

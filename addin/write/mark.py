@@ -231,6 +231,8 @@ def _fill_results(ws, findings: Sequence[Finding], *, links: set[str]) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True  # the list has no borders: printed, rows need lines
+    ws.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
 
 
 def _display_width(text: str) -> int:

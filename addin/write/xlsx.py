@@ -17,7 +17,7 @@ TEXT_STAYS_TEXT = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
-A3 = 8  # XlsxWriter's paper code
+A3, A4 = 8, 9  # XlsxWriter's paper codes
 
 
 def new_book(path: Path | str, **options):

@@ -155,6 +155,7 @@ def reliability_sheet(book, fmt, s: Summary) -> None:
     chart.set_y_axis({"num_format": "0.00", "min": 0})
     chart.set_size({"width": 720, "height": 320})
     ws.insert_chart(top + len(city_rows) + 1, 0, chart)
+    ws.set_h_pagebreaks([top - 1])  # printed: the chart and its table on a page of their own
 
 
 def sanling_sheet(book, fmt, s: Summary) -> None:

@@ -39,20 +39,43 @@ class SummaryFormats(Formats):
         )
 
 
+FOOTER = "&C&A　第 &P 页，共 &N 页"  # the sheet's name and the page, on every printed page
+
+
 def sheet(
-    book, fmt, name: str, title: str, headers: list[tuple[str, float]], *, freeze_cols: int = 1
+    book,
+    fmt,
+    name: str,
+    title: str,
+    headers: list[tuple[str, float]],
+    *,
+    freeze_cols: int = 1,
+    wide: bool = True,
 ):
+    """A sheet with its title and header row; `wide` prints it A3 landscape one page wide
+    (a sheet that sets its own page set-up passes False)."""
     ws = book.add_worksheet(name)
     ws.write_string(0, 0, title, fmt(bold=True, font_size=14, border=0))
     ws.set_row(0, 24)
-    ws.set_row(HEADER_ROW - 1, 36)
+    # as tall as the longest header wraps to (bold 10 pt): a fixed height clipped 受理并答复…
+    ws.set_row(HEADER_ROW - 1, header_height(headers))
     head = fmt(bold=True, bg_color="#DDEBF7", text_wrap=True, align="center")
     for col, (text, width) in enumerate(headers, start=1):
         put(ws, HEADER_ROW, col, text, head)
         ws.set_column(col - 1, col - 1, width)
     ws.freeze_panes(HEADER_ROW, freeze_cols)
-    print_wide(ws, header_rows=(HEADER_ROW - 1, HEADER_ROW - 1))
+    if wide:
+        print_wide(ws, header_rows=(HEADER_ROW - 1, HEADER_ROW - 1))
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer(FOOTER)
     return ws
+
+
+def header_height(headers: list[tuple[str, float]]) -> float:
+    # bold text is a little wider than wrapped_height's estimate: a column's width less one
+    return wrapped_height(
+        [(text, width - 1) for text, width in headers], line=LINE_HEIGHT, font_size=10, minimum=36
+    )
 
 
 def ratio(value):
