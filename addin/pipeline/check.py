@@ -9,6 +9,7 @@ batch does (pipeline/collect.py), so a hostile upload is one `file.*` finding.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -107,11 +108,13 @@ def check_sheets(
 # --- one uploaded file ------------------------------------------------------------------------
 
 
-def check_upload(path: Path, reader, *, name: str, period=None) -> tuple[Return, Workbook | None]:
+def check_upload(
+    path: Path, reader, *, name: str, period=None, lock: AbstractContextManager | None = None
+) -> tuple[Return, Workbook | None]:
     """Read the file at `path` with `reader` (an addin.read.isolate.IsolatedReader: a child
-    process, time and memory bounds) and validate it here, as a batch does. The Return and
-    its findings name the file `name` (what the sender called it), not the place it is kept.
-    The Workbook is None when the file could not be read."""
+    process, time and memory bounds) and validate it here, as a batch does, holding `lock`
+    while validating. The Return and its findings name the file `name` (what the sender called
+    it), not the place it is kept. The Workbook is None when the file could not be read."""
     from addin.read.reader import ReadFailure
 
     [(_, result)] = list(reader.map([path]))
@@ -119,7 +122,8 @@ def check_upload(path: Path, reader, *, name: str, period=None) -> tuple[Return,
         failure = ReadFailure(result.code, {**result.params, "name": name})
         ret = failed_return(Path(path), failure)
         return replace(ret, source=_named(ret.source, name)), None
-    ret = validate_workbook_of(Path(path), result, period=period)
+    with lock or nullcontext():
+        ret = validate_workbook_of(Path(path), result, period=period)
     return replace(ret, source=_named(ret.source, name)), result
 
 
