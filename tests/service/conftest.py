@@ -37,6 +37,13 @@ def sample_returns(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
+@pytest.fixture(scope="session")
+def clean_returns(tmp_path_factory) -> dict[str, Path]:
+    """unit → a clean return of 2021Y, for all 14 units."""
+    folder = tmp_path_factory.mktemp("clean")
+    return {p.name.split("-")[0]: p for p in samples.make_returns(folder, PERIOD, mistakes=False)}
+
+
 def codes_of(workbook: Path) -> dict[str, str]:
     ws = openpyxl.load_workbook(workbook)["账号"]
     rows = list(ws.iter_rows(values_only=True))

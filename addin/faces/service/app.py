@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import socket
 import sys
 from contextlib import asynccontextmanager
@@ -218,6 +219,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(folder: Path, host: str, port: int, *, limit: int = DEFAULT_LIMIT, echo=print) -> None:
     """Run the service until Ctrl-C (or SIGTERM); a Ctrl-C ends it quietly."""
     import uvicorn
@@ -238,10 +243,14 @@ def serve(folder: Path, host: str, port: int, *, limit: int = DEFAULT_LIMIT, ech
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo("注意：服务对局域网开放，口令以明文 HTTP 传输；请只在内网使用，并用防火墙限定来源。")
     echo("按 Ctrl-C 停止服务。")
+    # uvicorn shuts down gracefully on Ctrl-C and SIGTERM, then raises the signal again for
+    # whatever handler was there before: ours ends the run quietly instead of a traceback
+    previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
-        pass  # uvicorn re-raises the Ctrl-C it has already handled by shutting down
+        pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         sock.close()
     echo("服务已停止。")
