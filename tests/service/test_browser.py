@@ -159,7 +159,12 @@ def test_county_uploads_and_the_bureau_watches_the_board(
     shoot(browser, tmp_path, "bureau")
 
     browser.find_element(By.LINK_TEXT, f"第 {sent.json()['id']} 号").click()
-    assert "未发现问题" in browser.page_source
+    assert "未发现问题" in browser.page_source and "通过" in browser.page_source
+    browser.back()
+    jiaxiang = browser.find_elements(By.CSS_SELECTOR, "table.board tbody tr")[8]
+    assert jiaxiang.text.startswith("嘉祥县")
+    jiaxiang.find_element(By.TAG_NAME, "a").click()  # the bureau reads a county's findings
+    assert "cover.phone-missing" in browser.page_source
     shoot(browser, tmp_path, "return")
 
     code, _out, err = server.stop()
