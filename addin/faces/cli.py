@@ -97,18 +97,12 @@ def validate(
     paths: tuple[Path, ...], period_code: str | None, fmt: str, mark_dir: Path | None, jobs: int
 ) -> None:
     """校验一个或多个台账文件（文件夹会递归查找）。"""
-    from addin.pipeline.collect import find_returns, validate_paths
+    from addin.pipeline.run import check_paths
     from addin.write.results import render
 
     period = resolve_period(period_code, required=False)
-    files = find_returns(paths)
-    if not files:
-        raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
-    returns = validate_paths(files, period=period, jobs=jobs)
+    returns, marked = check_paths(paths, period, jobs=jobs, mark_dir=mark_dir)
     if mark_dir is not None:
-        from addin.write.mark import write_marked
-
-        marked = write_marked(returns, mark_dir)
         copies = sum(m.kind == "copy" for m in marked)
         click.echo(
             f"已在“{mark_dir}”写出 {copies} 个标注副本、{len(marked) - copies} 个校验结果清单",
