@@ -210,3 +210,13 @@ def test_slow_down_waits_as_the_throttle_says(monkeypatch):
     asyncio.run(access.slow_down(Request()))
     assert waits == [2.0]
     assert SIGNIN_COOKIE != SESSION_COOKIE
+
+
+def test_a_form_starlette_cannot_parse_is_a_chinese_400(client):
+    page = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"csrf": csrf_of(page.text)},
+        files={"code": ("x.txt", b"not a field")},  # a file where a field belongs
+    )
+    assert answer.status_code == 400 and "表单无法解析" in answer.text

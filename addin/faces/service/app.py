@@ -106,11 +106,13 @@ def error_response(request: Request, exc: BaseException) -> Response:
 
 
 async def not_routed(request: Request, exc: HTTPException) -> Response:
-    """Starlette's own 404/405, in our words."""
+    """Starlette's own refusals (no route, wrong method, a form it cannot parse), in our words."""
     if exc.status_code == 405:
         error = UsageError("usage.method-not-allowed", path=request.url.path, method=request.method)
-    else:
+    elif exc.status_code == 404:
         error = UsageError("usage.not-found", path=request.url.path)
+    else:
+        error = UsageError("usage.upload-malformed", detail=f"HTTP {exc.status_code}")
     return error_response(request, error)
 
 
