@@ -418,3 +418,37 @@ def test_restart_keeps_every_acknowledged_upload(data, sample_returns):
         assert sorted(r["id"] for r in listed) == sorted(ids)
         marked = second.get(f"/api/returns/{ids[0]}/marked", headers=data.bearer("任城区"))
         assert marked.status_code == 200
+
+
+def test_check_and_the_excel_button_agree_on_one_workbook(client, data, sample_returns):
+    """The WPS add-in's call and the Excel button read live values through one seam."""
+    from addin.faces import button
+    from addin.model.findings import Finding
+    from addin.read.reader import read_workbook
+    from addin.write.mark import RESULTS_SHEET, results_rows
+    from addin.write.template.book import MARKS_REF
+    from schemas.sheets import MARKS_NAME
+    from tests.fake_book import FakeBook
+
+    path = sample_returns["鱼台县"]
+    book = FakeBook.from_workbook(
+        read_workbook(path), name=path.name, path=str(path), names={MARKS_NAME: MARKS_REF}
+    )
+    button.run(book)
+    pressed = book.values(RESULTS_SHEET)
+    sheets = {
+        name: [
+            [v.isoformat() if hasattr(v, "isoformat") else v for v in r]
+            for r in book.read_sheet(name)
+        ]
+        for name, _hidden in book.sheets()
+    }
+    hidden = [name for name, is_hidden in book.sheets() if is_hidden]
+    body = client.post(
+        "/api/check",
+        headers={"Origin": "null", **data.bearer("鱼台县")},
+        json={"sheets": sheets, "hidden": hidden, "name": path.name},
+    ).json()
+    called = results_rows(Finding(**f) for f in body["findings"])
+    assert [r[2] for r in called[1:]] == ["unit.other-county"]
+    assert [list(map(str, r)) for r in pressed] == called
