@@ -336,6 +336,7 @@ def test_check_gives_the_file_object_and_stores_nothing(client, data, sample_ret
         (json.dumps({"sheets": {"封面": [[{"a": 1}]]}}).encode(), "单元格"),
         (b'{"sheets": {"a": [[NaN]]}}', "NaN"),
         (json.dumps({"meta": {}}).encode(), "sheets"),
+        (json.dumps({"sheets": {"a": [[1]]}, "period": 2021}).encode(), "period"),
     ],
 )
 def test_check_refuses_what_is_not_sheets_of_values(client, data, body, detail):

@@ -19,6 +19,7 @@ from addin.pipeline.check import check_sheets
 from addin.write.results import file_object
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 CHECK_LIMITS = {"sheets": 200, "cells": 2_000_000, "text": 32_767}
 CSRF_HEADER = "x-csrf-token"
 
@@ -95,7 +96,8 @@ async def get_marked(request: Request) -> Response:
         period=row["period"],
         address=access.address(request),
     )
-    return Response(data, media_type=XLSX, headers=attachment(name))
+    media = XLSM if suffix == ".xlsm" else XLSX
+    return Response(data, media_type=media, headers=attachment(name))
 
 
 async def get_board(request: Request) -> Response:
@@ -186,15 +188,16 @@ def check_args(doc: dict) -> dict:
         raise UsageError("usage.check-body", detail="hidden 应为工作表名的列表")
     if not isinstance(name, str):
         raise UsageError("usage.check-body", detail="name 应为文字")
+    period = doc.get("period")
+    if period is not None and not isinstance(period, str):
+        raise UsageError("usage.check-body", detail="period 应为期次代码，例如 2021Y")
     return {
         "sheets": sheets,
         "meta": meta,
         "name": name[:200],
         "hidden": hidden,
-        "date1904": bool(doc.get("date1904", False)),
-        "period": access.period_of(doc.get("period"), required=False)
-        if isinstance(doc.get("period"), str | None)
-        else None,
+        "date1904": doc.get("date1904") is True,
+        "period": access.period_of(period, required=False),
     }
 
 

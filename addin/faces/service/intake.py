@@ -12,7 +12,7 @@ import queue
 import shutil
 import threading
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -286,16 +286,19 @@ def stored_return(store: Store, row: dict) -> Return:
         mtime=None,
         format=fmt,
     )
-    findings = tuple(Finding(**f) for f in result["findings"])
-    ret = Return(
-        source=source, unit=row["unit"], period=row["period"], filed=None, template_version=None
+    return Return(
+        source=source,
+        unit=row["unit"],
+        period=row["period"],
+        filed=None,
+        template_version=None,
+        findings=tuple(Finding(**f) for f in result["findings"]),
     )
-    return replace(ret, findings=findings)
 
 
 def marked_copy(store: Store, row: dict) -> tuple[bytes, str]:
     """(bytes, suffix) of the return's annotated copy, written by the same writer as
-    `validate --mark`; .xlsx either way (a 校验结果 workbook for formats it cannot edit)."""
+    `validate --mark`: .xlsx or .xlsm as sent, else a .xlsx holding only the 校验结果 sheet."""
     folder = store.staged()
     try:
         [marked] = write_marked([stored_return(store, row)], folder)
