@@ -69,6 +69,7 @@ def sign_in(driver, url: str, code: str) -> None:
     box.clear()
     box.send_keys(code)
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    assert wait_until(lambda: not driver.current_url.endswith("/login"), timeout=30)
 
 
 def drop_file(driver, path: Path) -> None:
@@ -134,7 +135,7 @@ def test_county_uploads_and_the_bureau_watches_the_board(
     assert wait_until(lambda: "只能报送本单位" in status.text, timeout=30), status.text
 
     browser.find_element(By.CSS_SELECTOR, ".bar button").click()  # 退出
-    assert browser.current_url.endswith("/login")
+    assert wait_until(lambda: browser.current_url.endswith("/login"), timeout=30)
 
     # the bureau signs in and sees the board
     sign_in(browser, url, data.codes["市能源局"])
@@ -159,12 +160,14 @@ def test_county_uploads_and_the_bureau_watches_the_board(
     shoot(browser, tmp_path, "bureau")
 
     browser.find_element(By.LINK_TEXT, f"第 {sent.json()['id']} 号").click()
+    assert wait_until(lambda: "/returns/" in browser.current_url, timeout=30)
     assert "未发现问题" in browser.page_source and "通过" in browser.page_source
     browser.back()
+    assert wait_until(lambda: "/bureau" in browser.current_url, timeout=30)
     jiaxiang = browser.find_elements(By.CSS_SELECTOR, "table.board tbody tr")[8]
     assert jiaxiang.text.startswith("嘉祥县")
     jiaxiang.find_element(By.TAG_NAME, "a").click()  # the bureau reads a county's findings
-    assert "cover.phone-missing" in browser.page_source
+    assert wait_until(lambda: "cover.phone-missing" in browser.page_source, timeout=30)
     shoot(browser, tmp_path, "return")
 
     code, _out, err = server.stop()
