@@ -369,6 +369,15 @@ def test_cors_preflight_and_every_api_answer_echo_allowed_origins(client, data, 
     assert pre.status_code == 204 and pre.headers["access-control-allow-origin"] == origin
     assert "Authorization" in pre.headers["access-control-allow-headers"]
     assert "access-control-allow-credentials" not in pre.headers
+    private = client.options(
+        "/api/check",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
+    assert private.headers["access-control-allow-private-network"] == "true"
     for answer in (
         client.get(f"/api/board?period={PERIOD}", headers={"Origin": origin}),  # 401
         client.get(
@@ -383,8 +392,15 @@ def test_cors_preflight_and_every_api_answer_echo_allowed_origins(client, data, 
 def test_other_origins_get_no_cors(client):
     answer = client.get("/api/returns", headers={"Origin": "http://intranet.example"})
     assert answer.status_code == 401 and "access-control-allow-origin" not in answer.headers
-    pre = client.options("/api/check", headers={"Origin": "http://intranet.example"})
+    pre = client.options(
+        "/api/check",
+        headers={
+            "Origin": "http://intranet.example",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
     assert "access-control-allow-origin" not in pre.headers
+    assert "access-control-allow-private-network" not in pre.headers
 
 
 def test_a_fault_is_one_chinese_line_and_500(client, data, monkeypatch):

@@ -141,6 +141,11 @@ class Boundary:
                 (b"access-control-allow-headers", b"Authorization, Content-Type"),
                 (b"access-control-max-age", b"600"),
             ]
+            if allowed_origin(origin) and b"access-control-request-private-network" in dict(
+                scope["headers"]
+            ):
+                # Chrome asks before a page may call a service on this machine or the LAN
+                preflight.append((b"access-control-allow-private-network", b"true"))
             await send({"type": "http.response.start", "status": 204, "headers": cors + preflight})
             await send({"type": "http.response.body", "body": b""})
             return None
@@ -236,6 +241,7 @@ def serve(folder: Path, host: str, port: int, *, limit: int = DEFAULT_LIMIT, ech
         log_level="warning",
         access_log=False,
         server_header=False,
+        limit_concurrency=200,  # beyond that uvicorn answers 503 rather than queue without end
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)

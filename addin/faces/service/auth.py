@@ -96,6 +96,12 @@ class Verifier:
         self._key = secrets.token_bytes(32)
         self._known: dict[str, tuple[str, str]] = {}  # hmac(code) → (account, hash)
         self._lock = threading.Lock()
+        # a storm of wrong codes must not take every core and 16 MiB per attempt at once
+        self._scrypt = threading.BoundedSemaphore(2)
+
+    def _matches(self, text: str, stored: str) -> bool:
+        with self._scrypt:
+            return matches(text, stored)
 
     @staticmethod
     def key_of(code: str) -> str:
@@ -107,14 +113,14 @@ class Verifier:
         text = normal(code)
         found = self.store.account_by_key(text[:2]) if self.key_of(text) else None
         if found is None:
-            matches(text, _DECOY)
+            self._matches(text, _DECOY)
             return None, True
         mark = hmac.new(self._key, text.encode(), "sha256").hexdigest()
         with self._lock:
             known = self._known.get(mark)
         if known == (found.name, found.hash):
             return found, False
-        if not matches(text, found.hash):
+        if not self._matches(text, found.hash):
             return None, True
         with self._lock:
             self._known[mark] = (found.name, found.hash)
