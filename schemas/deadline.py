@@ -15,10 +15,19 @@ Reading rules (decisions, so the validator and the summary agree):
   no end). It is True for 持续推进, for 已实现，持续巩固提升。 and for
   "2021年6月底前完成，持续推进" (dated).
 - Values without a year (6月底前, 年底前, 上半年) take the most recent year written earlier in
-  the same value, else the `year` argument (the period's year), else they are unknown.
-- Excel numbers: integers 1990..2100 are bare years; other numbers are serial dates in the
-  1900 system (serial 1 = 1900-01-01, Excel's fictitious 1900-02-29 = serial 60 is read as
-  1900-02-28 and flagged) or, with `date1904`, the 1904 system (serial 0 = 1904-01-01).
+  the same value, else the `year` argument, else they are unknown. A county's deadline is read
+  by `read_county`, whose year is the city deadline's (a 2022H1 return's "6月底前" for a task
+  the city set for 2021年6月底前 is 2021), the period's only when the city gave no date.
+- 年中 is mid-year (due 06-30); 按季度, 按月, 即时, 随时 … are a rhythm of continuing work
+  (ongoing). Against a city 持续推进, `read_county` reads a year-less 年中 as that rhythm too.
+- `past` marks a value that says when the work was done (已于2021年6月完成): a record, not a
+  promise; the validator weighs it against a city 已实现 differently from a deadline.
+- Excel numbers: integers 1990..2100 are bare years; 190001..210012 written as one number
+  (202106) are a year and month, 19000101..21001231 (20210630) a day; other numbers are
+  serial dates in the 1900 system (serial 1 = 1900-01-01, Excel's fictitious 1900-02-29 =
+  serial 60 is read as 1900-02-28 and flagged) or, with `date1904`, the 1904 system (serial
+  0 = 1904-01-01). A year of five digits or more (10000年6月底前) is not a date: unknown,
+  never wrapped into the period's year.
 - Nothing ever raises: anything unreadable is kind "unknown".
 """
 
@@ -49,6 +58,7 @@ class Deadline:
     also_ongoing: bool = False  # the value commits to continuing work, e.g. ……完成，持续推进
     ambiguous: bool = False  # e.g. 6月前: read as the end of June, flagged
     start: date | None = None  # first day of a range or of 自……起
+    past: bool = False  # says when the work was done (已于2021年6月完成), not by when it will be
 
     @property
     def dated(self) -> bool:
@@ -95,6 +105,17 @@ def compare(a: Deadline, b: Deadline) -> int | None:
     return (a.due > b.due) - (a.due < b.due)
 
 
+def held_to(county: Deadline | None, city: Deadline | None) -> Deadline | None:
+    """The deadline a task is held to (SPEC §2.5): the county's when it gives a date or says
+    the work is achieved, else the city's when dated (a county's 持续推进 does not lift the
+    city's date). None when the county's is missing or unreadable and the city gave no date."""
+    if county is not None and (county.dated or county.kind == "achieved"):
+        return county
+    if county is not None and city is not None and city.dated:
+        return city
+    return None
+
+
 def due_by(deadline: Deadline, as_of: date) -> bool:
     """True when the deadline is dated and falls on or before `as_of` (到期)."""
     return deadline.dated and deadline.due <= as_of
@@ -135,6 +156,27 @@ def parse_deadline(value: Any, *, year: int | None = None, date1904: bool = Fals
         return Deadline(_safe_str(value), "unknown")
 
 
+def read_county(
+    value: Any, city: Deadline | None, *, year: int | None = None, date1904: bool = False
+) -> Deadline:
+    """A county's 县级完成时限 as the plan reads it, beside the city's 完成时间 `city` (None
+    for a local task). A value without a year takes the city deadline's year (`year`, the
+    period's, only when the city gave no date); against a city 持续推进, a year-less 年中 is
+    the rhythm of the continuing work (每年年中), not a deadline that falls due."""
+    in_year = city.due.year if city is not None and city.dated and city.due else year
+    county = parse_deadline(value, year=in_year, date1904=date1904)
+    if (
+        city is not None
+        and city.kind == "ongoing"
+        and county.dated
+        and isinstance(value, str)
+        and "年中" in (t := normalise(value))
+        and not re.search(r"\d{4}", t)
+    ):
+        return Deadline(county.raw, "ongoing", also_ongoing=True)
+    return county
+
+
 def _safe_str(value: Any) -> str:
     try:
         return "" if value is None else str(value)
@@ -169,10 +211,38 @@ def _parse_number(x: float, date1904: bool, *, ambiguous: bool, raw: str | None 
     if x == int(x) and 1990 <= x <= 2100:  # a bare year, not serial 1990 (= 1905)
         d = date(int(x), 12, 31)
         return Deadline(raw, "dated", d, "year", (d,))
+    if x == int(x) and 100_000 <= x <= 99_999_999:  # six to eight digits: 202106, 20210630
+        written = _written_number(x)
+        if written is None:
+            return Deadline(raw, "unknown")
+        return Deadline(raw, "dated", written[0], written[1], (written[0],))
+    if x > SERIAL_LAST:
+        return Deadline(raw, "unknown")  # past 2100: no deadline of this plan
     d, fake = serial_to_date(x, date1904)
     if d is None:
         return Deadline(raw, "unknown")
     return Deadline(raw, "dated", d, "day", (d,), ambiguous=ambiguous or fake)
+
+
+SERIAL_LAST = 73415  # 2100-12-31 in the 1900 system
+
+
+def _written_number(x: float) -> tuple[date, Precision] | None:
+    """202106 → (2021-06-30, month), 20210630 → (2021-06-30, day): a date typed as one number
+    (Excel keeps it as a number, not as a serial)."""
+    if x != int(x):
+        return None
+    n = int(x)
+    try:
+        if 190001 <= n <= 210012:
+            y, m = divmod(n, 100)
+            return _month_end(y, m), "month"
+        if 19000101 <= n <= 21001231:
+            y, md = divmod(n, 10000)
+            return date(y, md // 100, md % 100), "day"
+    except ValueError:  # 202113, 20210230: not a month or day
+        return None
+    return None
 
 
 def serial_to_date(x: float, date1904: bool = False) -> tuple[date | None, bool]:
@@ -231,14 +301,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, rx in (
         ("ymd", _Y + r"[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)[日号]?"),
         ("ymd", _Y + r"(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+        ("month", _Y + r"(?P<m>[01]\d)(?![\d月年])"),
         ("ymd", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"),
         ("xun", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月份?(?P<x>上中旬|中下旬|上旬|中旬|下旬|初)"),
         ("month", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月份?(?P<end>底|末|终)?"),
         ("month", _Y + r"[-./](?P<m>\d{1,2})(?![\d])(?P<end>底|末)?"),
         ("half", r"(?:" + _Y + r"年?)?(?P<h>上半年|下半年|H1|H2)"),
         ("quarter", r"(?:" + _Y + r"年?)?(?:第(?P<q1>\d)季度?|(?P<q2>\d)季度|Q(?P<q3>\d))"),
-        ("year", _Y + r"年(?P<end>底|末|终|内|度|初)?"),
-        ("year", r"(?:本|今|当)年(?P<end>底|末|终|内|度|初)?|年(?P<rel>底|末|终|内|初)"),
+        ("year", _Y + r"年(?P<end>底|末|终|内|度|初|中(?!旬))?"),
+        (
+            "year",
+            r"(?:本|今|当)年(?P<end>底|末|终|内|度|初|中(?!旬))?|年(?P<rel>底|末|终|内|初|中(?!旬))",
+        ),
         ("year", _Y + r"(?!\d)"),
     )
 )
@@ -246,7 +320,14 @@ _STARTS = set("0123456789年本今当上下第QH")
 _BEFORE = re.compile(r"之前|以前|前")
 _FROM = re.compile(r"起|开始|以来|以后|之后")
 _RANGE_GAP = {"-", "至", "到", "起至", "起到"}
-_ONGOING = re.compile(r"持续|长期|常态|坚持|每年|每季|每月|逐年|定期|不断|动态|久久为功")
+_ONGOING = re.compile(
+    r"持续|长期|常态|坚持|每年|每季|每月|逐年|定期|不断|动态|久久为功"
+    r"|按(?:年度?|半年|季度?|月|周|旬)|即时|随时|实时"
+)
+# Says when the work was done: 已于2021年6月完成, 2021年6月已完成, 已在5月底前实现.
+_PAST = re.compile(r"已经?(?:于|在)?[^，,;；]*?(?:完成|实现|建成|落实|达到|达成)")
+# A run of five or more digits written as a year: not a date at all.
+_LONG_YEAR = re.compile(r"\d{5,}(?=[年./-])")
 _ACHIEVED = re.compile(r"已经?(?:全面)?(?:实现|完成|达到|达成|落实|建成|具备)")
 _PURE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -325,6 +406,8 @@ def _bounds(st: _Stage, y: int) -> tuple[date, date, str, bool] | None:
             end = g.get("end") or g.get("rel")
             if end == "初":  # 年初: early in the year, read as the first quarter
                 return date(y, 1, 1), date(y, 3, 31), "quarter", True
+            if end == "中":  # 年中: mid-year, the first half's end
+                return date(y, 1, 1), date(y, 6, 30), "half", False
             ambiguous = st.before and not end and st.year is not None
             return date(y, 1, 1), date(y, 12, 31), "year", ambiguous
 
@@ -341,7 +424,7 @@ def _resolve(st: _Stage, y: int | None) -> tuple[date, date, str, bool] | None:
 @lru_cache(maxsize=4096)
 def _parse_text(raw: str, year: int | None, date1904: bool) -> Deadline:
     t = normalise(raw).rstrip("。.")
-    if not t:
+    if not t or _LONG_YEAR.search(t):
         return Deadline(raw, "unknown")
     ongoing = bool(_ONGOING.search(t))
     if _PURE_NUMBER.fullmatch(t) and 20000 <= float(t) <= 80000:
@@ -383,7 +466,7 @@ def _parse_text(raw: str, year: int | None, date1904: bool) -> Deadline:
         if start is not None and start > last[1]:
             start = None  # a beginning after the end (2021年6月起，2020年底前) says nothing
         return Deadline(raw, "dated", last[1], last[2], milestones, ongoing,
-                        any(s[3] for s in dues), start)  # fmt: skip
+                        any(s[3] for s in dues), start, bool(_PAST.search(t)))  # fmt: skip
     if unresolved:
         return Deadline(raw, "unknown")
     if _ACHIEVED.search(t):

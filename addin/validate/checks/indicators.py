@@ -14,6 +14,7 @@ from addin.model.findings import Finding, make
 from addin.model.ledger import ConnectionEntry, ReliabilityEntry
 from addin.validate import cells
 from addin.validate.frames import Table, frame
+from schemas.plausible import bounds
 from schemas.reference import Reference
 from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
 
@@ -41,6 +42,7 @@ class Sheetful:
     connection: list[ConnectionEntry] = field(default_factory=list)
     reliability: list[ReliabilityEntry] = field(default_factory=list)
     sanling: dict[str, float | None] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # row label → Excel row
 
 
 def _rows_by_label(
@@ -110,14 +112,61 @@ def _numbers(
                 continue
             allowed = units[label] if units is not None else COLUMN_UNITS.get(key, ())
             value, problem = cells.number(table.raw(row, key), allowed)
+            header = table.layout.column(key).header
             if problem:
+                out.append(table.make("indicator.not-number", row, key, header=header))
+            limit = _maximum(key, allowed)
+            if value is not None and limit is not None and value > limit:
+                # 1.7e308 and the like: an error, and nothing downstream computes with it
                 out.append(
                     table.make(
-                        "indicator.not-number", row, key, header=table.layout.column(key).header
+                        "indicator.implausible", row, key, header=header, limit=_shown(limit)
                     )
                 )
+                value = None
             values[label][key] = value
     return values
+
+
+# Column key → the bound of schemas/data/bounds.toml [maximum] it is held to.
+_BOUND_OF = {
+    "total": "working_days",
+    "last_customers": "customers",
+    "last_outage_hours": "outage_hours",
+}
+
+
+def _maximum(key: str, units: tuple[str, ...]) -> float | None:
+    maximum = bounds().maximum
+    if key == "value":  # 三零三省: by the indicator's unit
+        return maximum["sanling_money" if "万元" in units else "sanling_count"]
+    name = "working_days" if key.startswith("step:") else _BOUND_OF.get(key, key)
+    return maximum.get(name)
+
+
+def _shown(x: float) -> str:
+    """A figure for a message: whole numbers without .0, small ones with their digits."""
+    if float(x).is_integer():
+        return str(int(x))
+    if abs(x) >= 0.01:
+        return f"{x:.2f}".rstrip("0").rstrip(".")
+    return f"{x:.10f}".rstrip("0")
+
+
+def _average_typed(
+    table: Table, row: int, key: str, count_key: str, value, count, unit: str
+) -> Finding:
+    return table.make(
+        "indicator.average-typed",
+        row,
+        key,
+        header=table.layout.column(key).header,
+        count_label=table.layout.column(count_key).header,
+        count=_shown(count),
+        average=_shown(value / count),
+        unit=unit,
+        example=_shown(value * count),
+    )
 
 
 def _abolished_mark(raw: object) -> bool:
@@ -208,6 +257,14 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 )
             )
     values = _numbers(table, rows, CONNECTION_NUMBERS, out, skip=abolished)
+    b = bounds()
+    for label, row in rows.items():
+        v = values[label]
+        n, total, longest = v["connections"], v["total"], v["longest"]
+        small = bool(total and n and (total / n < b.min_working_days or total < (longest or 0)))
+        if n and n >= b.min_count and total and total > 0 and small:
+            out.append(_average_typed(table, row, "total", "connections", total, n, "工作日"))
+            v["total"] = None  # the rules that divide by it stand aside
     for label, row in rows.items():
         v, ct = values[label], types[label]
         if planning:
@@ -220,6 +277,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 out.append(_required(table, row, key, label))
     limits = {"_limit": [float(types[label].total) for label in rows]}
     result.frame = _numbers_frame(table, "type", CONNECTION_NUMBERS, rows, values, limits)
+    result.rows = dict(rows)
     for label, row in rows.items():
         v = values[label]
         result.connection.append(
@@ -246,6 +304,17 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         result.findings += _empty_warning(table, planning)
         return result
     values = _numbers(table, rows, RELIABILITY_NUMBERS, out)
+    b = bounds()
+    for label, row in rows.items():
+        v = values[label]
+        for count_key, key in (
+            ("customers", "outage_hours"),
+            ("last_customers", "last_outage_hours"),
+        ):
+            n, hours = v[count_key], v[key]
+            if n and n >= b.min_count and hours and 0 < hours / n < b.min_outage_hours:
+                out.append(_average_typed(table, row, key, count_key, hours, n, "小时"))
+                v[key] = None
     for label in _areas_not_served(table, rows, values, out):
         del rows[label]  # a unit without (say) rural customers: nothing to hold to a target
     if not planning:
@@ -259,6 +328,7 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         "_cut": [ref.yoy_cut] * len(rows),
     }
     result.frame = _numbers_frame(table, "area", RELIABILITY_NUMBERS, rows, values, targets)
+    result.rows = dict(rows)
     for label, row in rows.items():
         v = values[label]
         result.reliability.append(
@@ -345,6 +415,7 @@ def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:
     }
     result.frame = frame(list(rows.values()), data, dtypes)
     result.sanling = {label: values.get(label) for label in indicators}
+    result.rows = dict(rows)
     return result
 
 
