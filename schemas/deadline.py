@@ -16,10 +16,9 @@ Reading rules (decisions, so the validator and the summary agree):
   "2021年6月底前完成，持续推进" (dated).
 - Values without a year (6月底前, 年底前, 上半年) take the most recent year written earlier in
   the same value, else the `year` argument, else they are unknown. A county's deadline is read
-  by `read_county`, whose year is the city deadline's (a 2022H1 return's "6月底前" for a task
-  the city set for 2021年6月底前 is 2021), the period's only when the city gave no date.
+  beside the city's (deadline_rules.read_county), in the city deadline's year.
 - 年中 is mid-year (due 06-30); 按季度, 按月, 即时, 随时 … are a rhythm of continuing work
-  (ongoing). Against a city 持续推进, `read_county` reads a year-less 年中 as that rhythm too.
+  (ongoing).
 - `past` marks a value that says when the work was done (已于2021年6月完成): a record, not a
   promise; the validator weighs it against a city 已实现 differently from a deadline.
 - Excel numbers: integers 1990..2100 are bare years; 190001..210012 written as one number
@@ -65,86 +64,6 @@ class Deadline:
         return self.kind == "dated" and self.due is not None
 
 
-# --- comparison helpers the validator and the summary use -------------------------------
-
-
-def later_than(county: Deadline, city: Deadline, *, achieved_by: date | None = None) -> bool | None:
-    """Is the county's deadline later than the city's (which SPEC forbids)?
-
-    - city ongoing or unknown: None — the city set no date to exceed, so any county value is
-      acceptable.
-    - city achieved (已实现，持续巩固提升。): the city says the work was done when the plan was
-      issued. With `achieved_by` (the plan's issue date) that is a date: a dated county value
-      after it is later (True); the county's own 已实现…/持续推进 is fine (False). Without
-      `achieved_by`: None, as for ongoing.
-    - county unknown: None — the county's value is unreadable; that is reported once, by
-      whoever parses it, not again as "later".
-    - city dated, county ongoing (持续推进, 自2021年6月起 …): True — an open-ended answer
-      replaces a dated deadline with none, which is later than any date.
-    - city dated, county achieved (已实现): False — done already is never late.
-    - both dated: county.due > city.due (a coarser county value such as 2021年6月 against
-      the city's 2021年6月15日前 is later, since its last on-time day is later).
-    """
-    if county.kind == "unknown":
-        return None
-    if city.kind == "achieved" and achieved_by is not None:
-        return county.dated and county.due > achieved_by
-    if not city.dated:
-        return None
-    if county.kind == "achieved":
-        return False
-    if not county.dated:
-        return True
-    return county.due > city.due
-
-
-def compare(a: Deadline, b: Deadline) -> int | None:
-    """-1, 0 or 1 by due date when both are dated, else None (not comparable)."""
-    if not (a.dated and b.dated):
-        return None
-    return (a.due > b.due) - (a.due < b.due)
-
-
-def held_to(county: Deadline | None, city: Deadline | None) -> Deadline | None:
-    """The deadline a task is held to (SPEC §2.5): the county's when it gives a date or says
-    the work is achieved, else the city's when dated (a county's 持续推进 does not lift the
-    city's date). None when the county's is missing or unreadable and the city gave no date."""
-    if county is not None and (county.dated or county.kind == "achieved"):
-        return county
-    if county is not None and city is not None and city.dated:
-        return city
-    return None
-
-
-def due_by(deadline: Deadline, as_of: date) -> bool:
-    """True when the deadline is dated and falls on or before `as_of` (到期)."""
-    return deadline.dated and deadline.due <= as_of
-
-
-_CN_QUARTER = "一二三四"
-
-
-def describe(deadline: Deadline) -> str:
-    """The deadline in the words an officer would write, for messages and hints."""
-    d = deadline.due
-    if deadline.dated and d is not None:
-        match deadline.precision:
-            case "day":
-                return f"{d.year}年{d.month}月{d.day}日"
-            case "xun":
-                part = {10: "上旬", 20: "中旬"}.get(d.day, "下旬")
-                return f"{d.year}年{d.month}月{part}"
-            case "month":
-                return f"{d.year}年{d.month}月底"
-            case "quarter":
-                return f"{d.year}年第{_CN_QUARTER[(d.month - 1) // 3]}季度末"
-            case "half":
-                return f"{d.year}年{'上' if d.month <= 6 else '下'}半年"
-            case _:
-                return f"{d.year}年底"
-    return {"ongoing": "持续推进", "achieved": "已实现"}.get(deadline.kind, deadline.raw)
-
-
 # --- parsing ----------------------------------------------------------------------------
 
 
@@ -154,27 +73,6 @@ def parse_deadline(value: Any, *, year: int | None = None, date1904: bool = Fals
         return _parse(value, year, date1904)
     except Exception:  # noqa: BLE001 — the contract is "never raise"; unreadable is unknown
         return Deadline(_safe_str(value), "unknown")
-
-
-def read_county(
-    value: Any, city: Deadline | None, *, year: int | None = None, date1904: bool = False
-) -> Deadline:
-    """A county's 县级完成时限 as the plan reads it, beside the city's 完成时间 `city` (None
-    for a local task). A value without a year takes the city deadline's year (`year`, the
-    period's, only when the city gave no date); against a city 持续推进, a year-less 年中 is
-    the rhythm of the continuing work (每年年中), not a deadline that falls due."""
-    in_year = city.due.year if city is not None and city.dated and city.due else year
-    county = parse_deadline(value, year=in_year, date1904=date1904)
-    if (
-        city is not None
-        and city.kind == "ongoing"
-        and county.dated
-        and isinstance(value, str)
-        and "年中" in (t := normalise(value))
-        and not re.search(r"\d{4}", t)
-    ):
-        return Deadline(county.raw, "ongoing", also_ongoing=True)
-    return county
 
 
 def _safe_str(value: Any) -> str:

@@ -82,10 +82,9 @@ def phone_number(s: pd.Series) -> pd.Series:
 def _blank(s: pd.Series) -> pd.Series:
     """Empty, or only words that say nothing (无, 暂无, /, 同上 …): where a text is required
     they count as empty (SPEC §2.5)."""
-    # == "" first: the same answer for str, object and float columns, and most cells are
-    # either empty or real text, so says_nothing (cached) sees few values
-    empty = s.isna() | (s == "")
-    return empty | s.where(~empty, "").map(says_nothing).astype(bool) & ~empty
+    # one pass in Python over a few dozen cells: a fraction of what a pandas .map costs
+    flags = [v is None or v != v or v == "" or says_nothing(v) for v in s.to_numpy(object)]
+    return pd.Series(flags, index=s.index, dtype=bool)
 
 
 @_register

@@ -27,15 +27,15 @@ _FORMULA_TEXT = re.compile(r"^=\s*\S")
 
 def is_error_value(value: object) -> bool:
     """The cell shows a formula error (#DIV/0!, #N/A, LibreOffice's Err:502 …)."""
-    if not isinstance(value, str):
-        return False
+    if type(value) is not str or not value or value[0] not in "#E \t":
+        return False  # every cell of a return is asked: most are answered by the first test
     text = value.strip()
     return text.upper() in ERROR_VALUES or bool(_LIBREOFFICE_ERROR.match(text))
 
 
 def is_formula_text(value: object) -> bool:
     """The cell is a formula the file carries no calculated value for (=SUM(C3:C8))."""
-    return isinstance(value, str) and bool(_FORMULA_TEXT.match(value))
+    return type(value) is str and value[:1] == "=" and bool(_FORMULA_TEXT.match(value))
 
 
 def column_letter(col: int) -> str:

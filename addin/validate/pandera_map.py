@@ -143,7 +143,12 @@ RULES: dict[tuple[str, str | None], Rule] = {
         "indicator.over-limit-unexplained",
         "note",
         ("over_limit",),
-        params=lambda r: {"over_limit": _num(r[C["over_limit"]]), "typed": _typed_note(r)},
+        params=lambda r: {
+            "over_limit": _num(r[C["over_limit"]]),
+            "typed": _typed_note(r),
+            "claim": "",
+            "claim_hint": "",
+        },
     ),
     ("outage_within_year", None): Rule(
         "indicator.outage-impossible",

@@ -17,7 +17,7 @@ from addin.model.ledger import Return, Source
 from addin.model.workbook import Workbook
 from addin.validate import cells
 from addin.validate.checks.cover import Cover, check_cover, template_unit
-from addin.validate.checks.cross import check_cross
+from addin.validate.checks.cross import check_cross, claims
 from addin.validate.checks.formula_cells import Screened, only_root_causes, screen
 from addin.validate.checks.indicators import CHECKS as INDICATOR_CHECKS
 from addin.validate.checks.task_ids import check_ids
@@ -133,6 +133,7 @@ def validate_workbook(
         try:
             flagged = {(f.sheet, f.cell) for f in findings if f.cell}
             findings += check_cross(tables, entries, sheets, ctx, flagged)
+            findings = claims(findings, tables, entries, sheets)
         except Exception as exc:  # noqa: BLE001
             findings.append(_internal(TASKS.name, exc))
     findings = only_root_causes(findings, screened)

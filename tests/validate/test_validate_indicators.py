@@ -95,15 +95,22 @@ def test_over_limit_rules(wb):
         ("indicator.over-limit-uncounted", "办电时限", at(wb, CONN, DUAL, OVER))
     }
     result = run(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2}))
-    # and task 3 (10千伏 time limits) says 已实现: the summary would say 基本达到 at best
     assert [(f.code, f.severity, f.cell) for f in result.findings] == [
-        ("status.done-but-over-limit", "warning", task_cell(wb, "3", "完成状态")),
-        ("indicator.over-limit-unexplained", "warning", at(wb, CONN, DUAL, "说明")),
+        ("indicator.over-limit-unexplained", "warning", at(wb, CONN, DUAL, "说明"))
     ]
-    explained = put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "用户自身原因延期"})
-    assert codes(explained) == ["status.done-but-over-limit"]
-    told = factory.set_task(explained, "3", "存在问题", "2户因用户自身原因延期接电")
-    assert codes(told) == []
+    # task 3 (10千伏 time limits) says 已实现: the one finding names it, cell and all
+    (f,) = result.findings
+    assert "第 3 项" in f.message and f"任务台账!{task_cell(wb, '3', '完成状态')}" in f.message
+    assert codes(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "用户自身原因延期"})) == []
+    assert codes(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "无"})) == [
+        "indicator.over-limit-unexplained"
+    ]
+    # not claimed: the finding says nothing of task 3
+    behind = factory.set_task(wb, "3", "完成状态", "进度滞后")
+    behind = factory.set_task(behind, "3", "存在问题", "个别用户超时限")
+    behind = factory.set_task(behind, "3", "下步打算", "压实时限责任")
+    (f,) = run(put(behind, CONN, DUAL, **{LONGEST: 25, OVER: 2})).findings
+    assert f.code == "indicator.over-limit-unexplained" and "第 3 项" not in f.message
 
 
 def test_sums_without_connections(wb):

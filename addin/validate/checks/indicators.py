@@ -13,8 +13,8 @@ import pandas as pd
 from addin.model.findings import Finding, make
 from addin.model.ledger import ConnectionEntry, ReliabilityEntry
 from addin.validate import cells
+from addin.validate.checks import figures
 from addin.validate.frames import Table, frame
-from schemas.plausible import bounds
 from schemas.reference import Reference
 from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
 
@@ -115,58 +115,10 @@ def _numbers(
             header = table.layout.column(key).header
             if problem:
                 out.append(table.make("indicator.not-number", row, key, header=header))
-            limit = _maximum(key, allowed)
-            if value is not None and limit is not None and value > limit:
-                # 1.7e308 and the like: an error, and nothing downstream computes with it
-                out.append(
-                    table.make(
-                        "indicator.implausible", row, key, header=header, limit=_shown(limit)
-                    )
-                )
-                value = None
+            if value is not None and figures.implausible(table, row, key, value, allowed, out):
+                value = None  # 1.7e308 and the like: nothing downstream computes with it
             values[label][key] = value
     return values
-
-
-# Column key → the bound of schemas/data/bounds.toml [maximum] it is held to.
-_BOUND_OF = {
-    "total": "working_days",
-    "last_customers": "customers",
-    "last_outage_hours": "outage_hours",
-}
-
-
-def _maximum(key: str, units: tuple[str, ...]) -> float | None:
-    maximum = bounds().maximum
-    if key == "value":  # 三零三省: by the indicator's unit
-        return maximum["sanling_money" if "万元" in units else "sanling_count"]
-    name = "working_days" if key.startswith("step:") else _BOUND_OF.get(key, key)
-    return maximum.get(name)
-
-
-def _shown(x: float) -> str:
-    """A figure for a message: whole numbers without .0, small ones with their digits."""
-    if float(x).is_integer():
-        return str(int(x))
-    if abs(x) >= 0.01:
-        return f"{x:.2f}".rstrip("0").rstrip(".")
-    return f"{x:.10f}".rstrip("0")
-
-
-def _average_typed(
-    table: Table, row: int, key: str, count_key: str, value, count, unit: str
-) -> Finding:
-    return table.make(
-        "indicator.average-typed",
-        row,
-        key,
-        header=table.layout.column(key).header,
-        count_label=table.layout.column(count_key).header,
-        count=_shown(count),
-        average=_shown(value / count),
-        unit=unit,
-        example=_shown(value * count),
-    )
 
 
 def _abolished_mark(raw: object) -> bool:
@@ -257,14 +209,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 )
             )
     values = _numbers(table, rows, CONNECTION_NUMBERS, out, skip=abolished)
-    b = bounds()
-    for label, row in rows.items():
-        v = values[label]
-        n, total, longest = v["connections"], v["total"], v["longest"]
-        small = bool(total and n and (total / n < b.min_working_days or total < (longest or 0)))
-        if n and n >= b.min_count and total and total > 0 and small:
-            out.append(_average_typed(table, row, "total", "connections", total, n, "工作日"))
-            v["total"] = None  # the rules that divide by it stand aside
+    out += figures.connection_averages(table, rows, values)
     for label, row in rows.items():
         v, ct = values[label], types[label]
         if planning:
@@ -304,17 +249,7 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         result.findings += _empty_warning(table, planning)
         return result
     values = _numbers(table, rows, RELIABILITY_NUMBERS, out)
-    b = bounds()
-    for label, row in rows.items():
-        v = values[label]
-        for count_key, key in (
-            ("customers", "outage_hours"),
-            ("last_customers", "last_outage_hours"),
-        ):
-            n, hours = v[count_key], v[key]
-            if n and n >= b.min_count and hours and 0 < hours / n < b.min_outage_hours:
-                out.append(_average_typed(table, row, key, count_key, hours, n, "小时"))
-                v[key] = None
+    out += figures.outage_averages(table, rows, values)
     for label in _areas_not_served(table, rows, values, out):
         del rows[label]  # a unit without (say) rural customers: nothing to hold to a target
     if not planning:

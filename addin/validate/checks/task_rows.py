@@ -19,7 +19,8 @@ from addin.validate.checks.task_ids import TaskRow
 from addin.validate.checks.task_units import check_units
 from addin.validate.frames import Table, frame
 from schemas import roles
-from schemas.deadline import Deadline, describe, held_to, later_than, parse_deadline, read_county
+from schemas.deadline import Deadline, parse_deadline
+from schemas.deadline_rules import describe, held_to, later_than, read_county
 from schemas.progress import is_overdue
 from schemas.reference import Period, Reference, Unit
 from schemas.sheets import NOT_APPLICABLE, STATUSES, TASKS
