@@ -174,6 +174,10 @@ def serial_date(serial: float, date1904: bool = False) -> date | None:
     return epoch + timedelta(days=int(serial))
 
 
+def _month_end(y: int, m: int) -> date:
+    return date(y, 12, 31) if m == 12 else date(y, m + 1, 1) - timedelta(days=1)
+
+
 DATE_YEARS = (1900, 9999)  # a date outside these is not a date, never wrapped into them
 
 
@@ -222,6 +226,10 @@ def done_date(value: Any, date1904: bool = False, year: int | None = None):
     followed by words (2021年6月30日完成) and a two-digit year (21.6.30). The deadline grammar
     reads the words; a range, a coarser span (上半年) or an ambiguous value is still not a date."""
     found, problem = to_date(value, date1904)
+    if problem == NOT_DATE and isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 190001 <= value <= 210012:  # 202106: a month, as typed
+            y, m = divmod(int(value), 100)
+            return (_month_end(y, m), None) if 1 <= m <= 12 else (None, NOT_DATE)
     if problem != NOT_DATE or not isinstance(value, str):
         return found, problem
     s = text(value).translate(_LOOKALIKE).replace(" ", "")

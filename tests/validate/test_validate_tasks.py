@@ -310,6 +310,7 @@ def test_done_date_text_forms_pass(wb):
         ("2021年6月30日完成", date(2021, 6, 30)),
         ("2021年6月20日前", date(2021, 6, 20)),
         ("21.6.30", date(2021, 6, 30)),  # two-digit year
+        (202106, date(2021, 6, 30)),  # a number cell: the year and month, not a serial
     ],
 )
 def test_done_date_as_officers_write_it(wb, typed, read):

@@ -262,3 +262,9 @@ def test_a_script_written_return_with_formulas_and_a_hidden_copy(tmp_path):
     ]
     entry = next(e for e in result.tasks if e.id == JUNE)
     assert entry.county_due is not None and entry.county_due.raw == "2021年6月底前"
+
+
+def test_an_own_named_unit_of_no_known_kind_is_still_unrecognised(wb):
+    units = "任城区发改局、国网任城区供电公司、任城区行政审批服务局、任城区老王"
+    result = run(factory.set_task(wb, JUNE, "县级责任单位", units))
+    assert [(f.code, f.severity) for f in result.findings] == [("unit.unrecognised", "warning")]

@@ -54,11 +54,10 @@ def check_units(table: Table, r, ctx) -> tuple[tuple[str, ...], list[Finding]]:
         if unit in generic:
             continue
         other = roles.unit_of_other_county(unit, ctx.unit.name) if ctx.unit else None
+        is_own = bool(ctx.unit) and roles.names_own(unit, ctx.unit.name)
         if other is not None:
             foreign[unit] = other
-        elif ctx.unit and roles.names_own(unit, ctx.unit.name):
-            continue
-        elif roles.is_city_level(unit):
+        elif not is_own and roles.is_city_level(unit):
             city_level.append(unit)
         elif not roles.recognised(unit):
             unknown.append(unit)
