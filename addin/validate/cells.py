@@ -226,10 +226,10 @@ def done_date(value: Any, date1904: bool = False, year: int | None = None):
     followed by words (2021年6月30日完成) and a two-digit year (21.6.30). The deadline grammar
     reads the words; a range, a coarser span (上半年) or an ambiguous value is still not a date."""
     found, problem = to_date(value, date1904)
-    if problem == NOT_DATE and isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 190001 <= value <= 210012:  # 202106: a month, as typed
-            y, m = divmod(int(value), 100)
-            return (_month_end(y, m), None) if 1 <= m <= 12 else (None, NOT_DATE)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if problem == NOT_DATE and number and float(value).is_integer() and 190001 <= value <= 210012:
+        y, m = divmod(int(value), 100)  # 202106: a month, as typed, not a serial
+        return (_month_end(y, m), None) if 1 <= m <= 12 else (None, NOT_DATE)
     if problem != NOT_DATE or not isinstance(value, str):
         return found, problem
     s = text(value).translate(_LOOKALIKE).replace(" ", "")
