@@ -11,12 +11,10 @@ on the day the summary follows."""
 
 from __future__ import annotations
 
-import inspect
 from datetime import date, datetime
 
 import pytest
 
-from addin.consolidate import aggregate
 from addin.consolidate.build import city_deadline, consolidate
 from schemas.deadline_rules import held_to
 from schemas.progress import is_overdue
@@ -25,7 +23,6 @@ from tests import factory
 from tests.validate_helpers import run
 
 ON_TRACK = ("序时推进", "持续推进")
-SUMMARY_SHARES_THE_DEFINITION = "is_overdue" in inspect.getsource(aggregate)
 BEHIND = {"存在问题": "征地未完成", "下步打算": "次年3月底前完成", "完成日期": None}
 
 # period → (task, cells to set, overdue as SPEC §2.5 means it, whether the case is one where
@@ -55,11 +52,9 @@ FILED = {"2021Y": date(2022, 1, 5), "2021H1": date(2021, 6, 30), "2022H1": date(
 
 
 def _cases():
-    waiting = pytest.mark.xfail(strict=True, reason="the summary still has its own overdue")
     for code, cases in CASES.items():
-        for task, cells, expected, parts in cases:
-            marks = [waiting] if parts and not SUMMARY_SHARES_THE_DEFINITION else []
-            yield pytest.param(code, task, cells, expected, id=f"{code}-{task}", marks=marks)
+        for task, cells, expected, _parts in cases:
+            yield pytest.param(code, task, cells, expected, id=f"{code}-{task}")
 
 
 @pytest.mark.parametrize(("code", "task", "cells", "expected"), list(_cases()))
