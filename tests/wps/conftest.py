@@ -12,9 +12,19 @@ from pathlib import Path
 import pytest
 
 import build_wps
-from tests.wps import fixtures
+from addin.faces.samples import MISSING, RESUBMITTED
+from addin.write.template.book import ledger_filename
+from schemas.reference import load
+from tests.wps import compare, fixtures
 
 JS = Path(__file__).parent / "js"
+PERIOD = load().period("2021Y")
+# The planted returns (fixtures.returns): one per unit but the missing one, 汶上县 twice, and
+# the many-errors return.
+RETURNS = [ledger_filename(u, PERIOD) for u in load().unit_names if u != MISSING] + [
+    ledger_filename(RESUBMITTED, PERIOD).replace(".xlsx", "（修改版）.xlsx"),
+    "任城区-2021Y-多处错误.xlsx",
+]
 
 
 def node() -> str:
@@ -33,9 +43,7 @@ def addin(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def workbooks(tmp_path_factory) -> dict[str, Path]:
     """The planted returns, the many-errors return, a blank template and the console, by name."""
-    from addin.faces.samples import MISSING
     from addin.write.template.book import write_ledger
-    from schemas.reference import load
 
     folder = tmp_path_factory.mktemp("workbooks")
     paths = fixtures.returns(folder)
@@ -54,6 +62,14 @@ def dumps(workbooks, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fixtures")
     fixtures.write_fixtures(list(workbooks.values()), folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def cli(workbooks, tmp_path_factory) -> tuple[dict[str, dict], Path]:
+    """`taizhang validate --format json --mark DIR` on the planted returns: (file objects by
+    file name, DIR)."""
+    marked = tmp_path_factory.mktemp("marked")
+    return compare.cli_validate([workbooks[n] for n in RETURNS], marked), marked
 
 
 def node_env(addin: Path, dumps: Path) -> dict[str, str]:

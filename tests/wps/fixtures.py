@@ -114,6 +114,7 @@ def dump(path: Path) -> dict:
         "date_format": DATE_FORMAT,
         "sheets": sheets,
         "names": names,
+        "meta": {k: shown(v) for k, v in wb.meta.items()},
         "expected": {n: [[shown(v) for v in row] for row in s.rows] for n, s in wb.sheets.items()},
     }
 

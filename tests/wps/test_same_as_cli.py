@@ -13,23 +13,9 @@ import json
 
 import pytest
 
-from addin.faces.samples import MISSING, RESUBMITTED
 from addin.write.template.book import ledger_filename
-from schemas.reference import load
 from tests.wps import compare
-from tests.wps.conftest import press
-
-PERIOD = load().period("2021Y")
-RETURNS = [ledger_filename(u, PERIOD) for u in load().unit_names if u != MISSING] + [
-    ledger_filename(RESUBMITTED, PERIOD).replace(".xlsx", "（修改版）.xlsx"),
-    "任城区-2021Y-多处错误.xlsx",
-]
-
-
-@pytest.fixture(scope="session")
-def cli(workbooks, tmp_path_factory) -> tuple[dict[str, dict], object]:
-    marked = tmp_path_factory.mktemp("marked")
-    return compare.cli_validate([workbooks[n] for n in RETURNS], marked), marked
+from tests.wps.conftest import PERIOD, RETURNS, press
 
 
 def test_the_planted_returns_carry_their_findings(cli):

@@ -62,7 +62,11 @@
     }, false);
   }
 
-  /** The body of POST /api/check: every sheet but our own results list (SPEC §8). */
+  /**
+   * The body of POST /api/check (SPEC §8): every sheet but our own results list, rows from
+   * row 1; `meta` is the _taizhang sheet's key/value rows, as the file reader gives them; the
+   * workbook's name, hidden sheets and date system beside it, as the service reads them.
+   */
   function checkRequest(wb, meta) {
     var sheets = {};
     var hidden = [];
@@ -73,14 +77,7 @@
       sheets[all[i].name] = ET.readSheet(all[i].sheet, d1904);
       if (all[i].hidden) hidden.push(all[i].name);
     }
-    var m = {};
-    for (var k in meta) if (Object.prototype.hasOwnProperty.call(meta, k)) m[k] = meta[k];
-    m.workbook = String(get(wb, "Name"));
-    m.hidden = hidden;
-    m.date1904 = d1904;
-    m.source = "wps";
-    m.addin_version = L.version;
-    return { sheets: sheets, meta: m };
+    return { sheets: sheets, meta: meta, name: String(get(wb, "Name")), hidden: hidden, date1904: d1904, source: "wps", addin_version: L.version };
   }
 
   // --- the 校验结果 sheet and the marks -----------------------------------------------------
@@ -207,6 +204,7 @@
 
   /** The 报送情况 table (addin/write/console_book.py unit_rows) from /api/board's units. */
   function boardRows(period, units, service, when) {
+    // period: the board's period_label (2021年度) when the service gives it, else its code
     var rows = [L.console.unit_headers.slice()];
     for (var i = 0; i < units.length; i++) {
       var u = units[i];
@@ -227,7 +225,8 @@
   function applyBoard(wb, app, period, board, service, now) {
     var units = Object.prototype.toString.call(board) === "[object Array]" ? board : board.units || [];
     var ws = ET.freshSheet(wb, L.console.units_sheet);
-    ET.writeRows(ws, boardRows(period, units, service, stamp(now || new Date())), L.formula_starts);
+    var label = (board && board.period_label) || period;
+    ET.writeRows(ws, boardRows(label, units, service, stamp(now || new Date())), L.formula_starts);
     ET.setBold(ET.range(ws, "A1:" + ET.columnLetter(L.console.unit_headers.length) + "1"));
     ET.freezeHeader(app, ws);
     var tally = [];
@@ -246,6 +245,8 @@
     if (!body || typeof body !== "object") return "";
     var d = body.message || body.error || body.detail || "";
     if (d && typeof d === "object") d = d.message || "";
+    // the service's refusals read "错误 [usage.bureau-only]：…": the officer needs the words
+    d = String(d).replace(/^错误\s*\[[^\]]*\][：:]\s*/, "");
     return d ? "：" + d : "";
   }
 

@@ -74,7 +74,7 @@ for (const style of ["property", "method"]) {
       assert.equal(outcome.kind, "ledger", alerts.join("\n"));
       const req = svc.seen[0];
       assert.deepEqual([req.method, req.url, req.auth, req.type], ["POST", "/api/check", "Bearer unit-code", "application/json"]);
-      assert.deepEqual(Object.keys(req.body), ["sheets", "meta"]);
+      assert.deepEqual(Object.keys(req.body), ["sheets", "meta", "name", "hidden", "date1904", "source", "addin_version"]);
       assert.ok(!(RESULTS in req.body.sheets));
 
       const ws = wb.sheet(RESULTS);
@@ -200,6 +200,9 @@ test("403, 413 and 500 answers become Chinese messages carrying the service's wo
     reply = [413, { message: "超过 20 MiB" }];
     r = await press(app, svc.url);
     assert.match(r.alerts[0], /太大.*超过 20 MiB/);
+    reply = [403, { code: "usage.bureau-only", error: "错误 [usage.bureau-only]：只有市能源局可以查看" }];
+    r = await press(app, svc.url);
+    assert.match(r.alerts[0], /无权进行该操作：只有市能源局可以查看（/);
     reply = [500, { error: { code: "x", message: "内部错误" } }];
     r = await press(app, svc.url);
     assert.match(r.alerts[0], /HTTP 500.*内部错误/);
