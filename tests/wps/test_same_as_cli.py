@@ -17,6 +17,8 @@ from addin.write.template.book import ledger_filename
 from tests.wps import compare
 from tests.wps.conftest import PERIOD, RETURNS, press
 
+pytestmark = pytest.mark.slow  # ~20 s: a CLI run with --mark and 15 presses in Node
+
 
 def test_the_planted_returns_carry_their_findings(cli):
     objects, _ = cli

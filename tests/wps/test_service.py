@@ -9,14 +9,11 @@ see "service not running"), Bearer codes, the bureau-only board."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,68 +21,21 @@ import pytest
 from tests.conftest import ROOT
 from tests.wps import compare
 from tests.wps.conftest import RETURNS, press
+from tests.wps.serve import BUREAU, Service, serve
 
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "addin" / "faces" / "service").is_dir(),
-    reason="the intake service (issue 13, addin/faces/service) is not in this checkout yet",
-)
-BUREAU = "市能源局"
-
-
-@dataclass
-class Service:
-    url: str
-    codes: dict[str, str]
-    process: subprocess.Popen
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [
+    pytest.mark.slow,  # ~50 s: 20 presses through the service, a consolidation
+    pytest.mark.skipif(
+        not (ROOT / "addin" / "faces" / "service").is_dir(),
+        reason="the intake service (issue 13, addin/faces/service) is not in this checkout yet",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    from openpyxl import load_workbook
-
-    folder = tmp_path_factory.mktemp("service")
-    taizhang = [sys.executable, "-m", "addin"]
-    made = subprocess.run(
-        [*taizhang, "accounts", "--data", str(folder / "data"), "-o", str(folder / "账号.xlsx")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    sheet = load_workbook(folder / "账号.xlsx")["账号"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("单位", "口令")
-    codes = {unit: code for unit, code, *_ in rows[1:]}
-    port = free_port()
-    log = (folder / "serve.log").open("w")
-    process = subprocess.Popen(
-        [*taizhang, "serve", "--data", str(folder / "data"), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail("taizhang serve stopped: " + (folder / "serve.log").read_text())
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("taizhang serve did not listen within 60 s")
-                time.sleep(0.1)
-        yield Service(f"http://127.0.0.1:{port}", codes, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with serve(tmp_path_factory.mktemp("service")) as running:
+        yield running
 
 
 def request(method: str, url: str, *, headers=None, body: bytes | None = None):
