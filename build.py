@@ -394,7 +394,9 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the taizhang Excel add-in into dist/.")
+    parser = argparse.ArgumentParser(
+        description="Build the taizhang Excel add-in into dist/ (with --wps, the WPS add-in)."
+    )
     parser.add_argument(
         "--kit",
         action="store_true",
