@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         many = fixtures.many_errors(root / "more")
         dumps = fixtures.write_fixtures([planted, many], root / "fixtures")
         print(f"runs: {args.runs}; medians in ms")
-        print("| return | findings | first press (cold service) | press, warm service | cold CLI |")
-        print("|---|---|---|---|---|")
+        print(
+            "| return | findings | ET calls per press | first press (cold service) "
+            "| press, warm service | cold CLI |"
+        )
+        print("|---|---|---|---|---|---|")
         for path, dump in zip((planted, many), dumps, strict=True):
             with serve(root / f"service-{path.stem}") as service:
                 report = press(
@@ -63,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             found = len(report["request"]["answer"]["findings"])
             cli = cli_runs(path, args.runs)
             print(
-                f"| {path.name} | {found} | {first:.0f} | {statistics.median(warm):.0f} "
-                f"| {statistics.median(cli):.0f} |"
+                f"| {path.name} | {found} | {report['calls'][-1]} | {first:.0f} "
+                f"| {statistics.median(warm):.0f} | {statistics.median(cli):.0f} |"
             )
     return 0
 

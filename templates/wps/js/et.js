@@ -198,12 +198,21 @@
     return seconds ? text + " " + clock : text;
   }
 
+  /** The number format of a cell, null when this build has none (or cannot say). */
+  function formatOf(cell) {
+    var format = attempt(function () {
+      return get(cell, "NumberFormat");
+    }, null);
+    return typeof format === "string" ? format : null;
+  }
+
   /**
    * One cell's value as the spreadsheet shows it and the file reader reads it: text as typed,
    * a number as its exact value (not the rounded display), a date or time as the date — a
-   * number only holds a date by its format — and an error cell as empty.
+   * number only holds a date by its format — and an error cell as empty. `format` is the
+   * cell's number format when already known (its column has one), else null.
    */
-  function cellValue(value, cellOf, date1904) {
+  function cellValue(value, cellOf, date1904, format) {
     if (value === undefined || value === null || value === "") return null;
     if (typeof value === "string" || typeof value === "boolean") return value;
     if (Object.prototype.toString.call(value) === "[object Date]") {
@@ -211,14 +220,15 @@
     }
     if (typeof value !== "number") return String(value);
     if (ERROR_CODES.indexOf(value) >= 0) return null;
-    var cell = cellOf();
-    var format = attempt(function () {
-      return get(cell, "NumberFormat");
-    }, undefined);
+    var cell = null;
+    if (typeof format !== "string") {
+      cell = cellOf();
+      format = formatOf(cell);
+    }
     if (typeof format === "string") return isDateFormat(format) ? serialText(value, date1904) : value;
     // no NumberFormat in this build: judge by the text shown
     var text = String(attempt(function () {
-      return get(cell, "Text");
+      return get(cell || cellOf(), "Text");
     }, ""));
     if (/^\d{4}\s*(年|[\/.-])\s*\d{1,2}/.test(text) && value > 0) return serialText(value, date1904);
     return value;
@@ -233,6 +243,11 @@
   /**
    * The sheet's values from A1 to the end of its used range (rows[0] is row 1), merged cells
    * given their top-left value as a person reads them (as the file reader does).
+   *
+   * Every call into WPS crosses into the spreadsheet, so the reading is by blocks where the
+   * model allows: one Value2 for the whole range, one NumberFormat per column (a column of one
+   * format answers it; a mixed one answers null and its numbers are asked one by one), one
+   * MergeCells per row (only a row holding a merged area is looked at cell by cell).
    */
   function readSheet(ws, date1904) {
     var used = get(ws, "UsedRange");
@@ -255,20 +270,27 @@
       for (c = 1; c <= lastCol; c++) row.push(null);
       rows.push(row);
     }
-    for (r = u.top; r <= lastRow; r++) {
-      for (c = u.left; c <= lastCol; c++) {
+    var formats = {};
+    for (c = u.left; c <= lastCol; c++) {
+      for (r = u.top; r <= lastRow; r++) {
         var cellOf = cellGetter(cells, r, c);
         var v = matrix ? matrix[r - u.top][c - u.left] : get(cellOf(), "Value2");
-        rows[r - 1][c - 1] = cellValue(v, cellOf, date1904);
+        if (typeof v === "number" && !(c in formats)) {
+          var letter = columnLetter(c);
+          formats[c] = formatOf(call(ws, "Range", letter + u.top + ":" + letter + lastRow));
+        }
+        rows[r - 1][c - 1] = cellValue(v, cellOf, date1904, formats[c]);
       }
     }
-    if (get(used, "MergeCells") !== false) spreadMerged(cells, rows);
+    if (get(used, "MergeCells") !== false) spreadMerged(ws, cells, rows);
     return rows;
   }
 
   /** Fill the empty cells of each merged area inside the grid with its top-left value. */
-  function spreadMerged(cells, rows) {
+  function spreadMerged(ws, cells, rows) {
+    var last = columnLetter(rows.length ? rows[0].length : 1);
     for (var r = 0; r < rows.length; r++) {
+      if (get(call(ws, "Range", "A" + (r + 1) + ":" + last + (r + 1)), "MergeCells") === false) continue;
       for (var c = 0; c < rows[r].length; c++) {
         var value = rows[r][c];
         if (value === null) continue;

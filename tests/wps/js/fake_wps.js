@@ -93,11 +93,25 @@ class Cell {
   }
 }
 
+// Calls into the object model — property reads and writes, Item/Range — as a measure of what a
+// press costs in a real WPS, where each one crosses into the spreadsheet.
+const counter = { calls: 0 };
+
 /** A member either as a property or as a zero-argument method (with put_Name). */
-function member(obj, name, style, getter, setter) {
+function member(obj, name, style, get, set) {
   const refuse = () => {
     throw new Error("fake: " + name + " is read-only");
   };
+  const getter = () => {
+    counter.calls++;
+    return get();
+  };
+  const setter = set
+    ? (v) => {
+        counter.calls++;
+        return set(v);
+      }
+    : null;
   if (style === "method") {
     Object.defineProperty(obj, name, { value: () => getter(), enumerable: true });
     Object.defineProperty(obj, "put_" + name, { value: setter || refuse });
@@ -125,7 +139,11 @@ class FakeRange {
     member(this, "Value2", style, () => this.getValue2(), (v) => this.setValue2(v));
     member(this, "Text", style, () => (this.single() ? this.cell(0, 0).text() : ""));
     if (sheet.book.app.numberFormat) {
-      member(this, "NumberFormat", style, () => (this.single() ? this.cell(0, 0).format : null));
+      member(this, "NumberFormat", style, () => {
+        const formats = new Set();
+        this.each((cell) => formats.add(cell.format));
+        return formats.size === 1 ? [...formats][0] : null; // VBA: Null for mixed formats
+      });
     }
     member(this, "MergeCells", style, () => this.mergeCells());
     member(this, "MergeArea", style, () => {
@@ -135,7 +153,10 @@ class FakeRange {
     member(this, "Interior", style, () => this.part({ Color: "fill" }));
     member(this, "Font", style, () => this.part({ Color: "fontColor", Bold: "bold", Underline: "underline" }));
     member(this, "Cells", style, () => ({
-      Item: (r, c) => new FakeRange(sheet, { top: box.top + r - 1, left: box.left + c - 1, bottom: box.top + r - 1, right: box.left + c - 1 }),
+      Item: (r, c) => {
+        counter.calls++;
+        return new FakeRange(sheet, { top: box.top + r - 1, left: box.left + c - 1, bottom: box.top + r - 1, right: box.left + c - 1 });
+      },
     }));
     member(this, "ColumnWidth", style, () => sheet.widths[box.left], (w) => {
       for (let c = box.left; c <= box.right; c++) sheet.widths[c] = w;
@@ -241,7 +262,10 @@ class FakeSheet {
     });
     member(this, "UsedRange", style, () => this.usedRange());
     member(this, "Cells", style, () => ({
-      Item: (r, c) => new FakeRange(this, { top: r, left: c, bottom: r, right: c }),
+      Item: (r, c) => {
+        counter.calls++;
+        return new FakeRange(this, { top: r, left: c, bottom: r, right: c });
+      },
       Clear: () => {
         if (this.protect) throw new Error("fake: sheet " + nm + " is protected");
         this.cells.clear();
@@ -313,6 +337,7 @@ class FakeSheet {
     return new FakeRange(this, { top, left, bottom, right });
   }
   Range(address) {
+    counter.calls++;
     return new FakeRange(this, parseAddress(address));
   }
   Activate() {
@@ -345,6 +370,7 @@ class FakeWorkbook {
     member(this, "Date1904", style, () => this.date1904);
     const collection = {
       Item: (i) => {
+        counter.calls++;
         const ws = typeof i === "number" ? this.sheets[i - 1] : this.sheets.find((s) => s.name() === i);
         if (!ws) throw new Error("fake: no sheet " + i);
         return ws;
@@ -429,4 +455,4 @@ function fromFixture(app, fixture) {
   return wb;
 }
 
-module.exports = { FakeApp, FakeWorkbook, FakeSheet, fromFixture, colLetters, parseAddress };
+module.exports = { FakeApp, FakeWorkbook, FakeSheet, fromFixture, colLetters, parseAddress, counter };

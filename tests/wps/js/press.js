@@ -6,14 +6,15 @@
  *                   "answer": "<file object.json>" (optional: answer with it, no HTTP),
  *                   "repeat": 1}'
  *
- * Each press is timed from the click to the message: reading the sheets, the request, the
+ * Each press is timed from the click to the message, and its calls into the object model
+ * counted (what costs in a real WPS, where each crosses into the spreadsheet): reading the sheets, the request, the
  * service's validation, writing 校验结果 and the marks. Repeats use a fresh copy of the
  * workbook each time. Needs TAIZHANG_WPS_ADDIN (a built dist/wps) like the tests. */
 "use strict";
 process.env.TAIZHANG_WPS_FIXTURES = process.env.TAIZHANG_WPS_FIXTURES || ".";
 const fs = require("node:fs");
 const { L, press, nodeTransport } = require("./support.js");
-const { FakeApp, fromFixture } = require("./fake_wps.js");
+const { FakeApp, fromFixture, counter } = require("./fake_wps.js");
 
 function results(wb) {
   const ws = wb.sheet(L.results_sheet);
@@ -43,13 +44,16 @@ async function main() {
     });
   };
   const timings = [];
+  const calls = [];
   let last;
   for (let i = 0; i < (args.repeat || 1); i++) {
     const app = new FakeApp();
     const wb = fromFixture(app, fixture);
+    counter.calls = 0;
     const start = process.hrtime.bigint();
     const r = await press(app, args.url || L.default_service, { code: args.code || "unit-code", transport });
     timings.push(Number(process.hrtime.bigint() - start) / 1e6);
+    calls.push(counter.calls);
     const meta = wb.sheet(L.meta_sheet);
     last = {
       outcome: r.outcome,
@@ -61,6 +65,7 @@ async function main() {
     };
   }
   last.timings_ms = timings;
+  last.calls = calls; // object-model calls per press (fake_wps.js counter)
   process.stdout.write(JSON.stringify(last));
 }
 
