@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint build kit clean
+.PHONY: test system-deps demo bench lint build kit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# The tests need LibreOffice, a browser, pdftotext and a Chinese font: .ci/system-deps installs
+# what is missing (as root or with sudo -n) or stops with one line saying what to install.
+test: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q
+
+system-deps:
+	@sh .ci/system-deps
 
 demo: $(STAMP)
 	$(BIN)/taizhang demo -o demo-out

@@ -11,9 +11,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "000_4ba115542303e6e4.txt"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "tests" / "corpus"  # the robustness corpus (tests/corpus/README.md)
+SEED = ROOT / "docs" / "plan.txt"  # the plan, 济能字〔2021〕22号
+SPEC = ROOT / "docs" / "SPEC.md"  # the data contract
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        help="rewrite tests/golden/*/expected (and the demo's input) from this run, "
+        "instead of comparing; review the result in git diff",
+    )
+
+
+@pytest.fixture(scope="session")
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden"))
 
 
 @pytest.fixture(scope="session")
@@ -21,18 +35,11 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"shared/ not found beside the checkout at {SHARED}")
-    return SHARED
-
-
 def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
     """Convert with LibreOffice headless into outdir, each run with its own profile."""
     exe = shutil.which("soffice")
     if exe is None:
-        pytest.fail("LibreOffice (soffice) is missing: .ci/run installs libreoffice-calc")
+        pytest.fail("LibreOffice (soffice) is missing: `make test` installs it (.ci/system-deps)")
     profile = outdir / f".lo-profile-{uuid.uuid4().hex}"
     outdir.mkdir(parents=True, exist_ok=True)
     subprocess.run(

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.faces.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SPEC
 
 README = ROOT / "README.md"
 MAKEFILE = ROOT / "Makefile"
@@ -42,8 +42,8 @@ def options_of(command: click.Command) -> list[str]:
     return names
 
 
-def spec_verbs(shared) -> list[str]:
-    text = (shared / "SPEC.md").read_text(encoding="utf-8")
+def spec_verbs() -> list[str]:
+    text = SPEC.read_text(encoding="utf-8")
     section = text[text.index("## 4. Command line") : text.index("## 5.")]
     return re.findall(r"^\| `taizhang (\w+)", section, flags=re.M)
 
@@ -96,9 +96,9 @@ def test_every_option_in_help_and_readme(verb):
         )
 
 
-def test_spec_verbs_in_cli_and_readme(shared):
+def test_spec_verbs_in_cli_and_readme():
     text = readme()
-    wanted = spec_verbs(shared)
+    wanted = spec_verbs()
     assert {"template", "validate", "consolidate", "console", "demo"} <= set(wanted)
     for verb in wanted:
         assert verb in verbs(), f"SPEC §4 verb {verb} is not in the CLI"
@@ -140,14 +140,20 @@ def test_guide_pictures_exist_and_are_small():
 
 
 def test_readme_layout_lists_every_module():
-    text = readme()
+    """Every module and subpackage of addin/ and schemas/ is in the README's layout block."""
+    block = re.search(r"## 目录 / Layout.*?```text\n(.*?)```", readme(), flags=re.S)
+    assert block, "README has no layout block"
+    listed = set(re.findall(r"[\w*]+(?:\.py|/)", block[1]))
     for package in ("addin", "schemas"):
-        for module in sorted((ROOT / package).glob("*.py")):
-            if module.name.startswith("__"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path.name.startswith("__") or "__pycache__" in path.parts:
                 continue
-            assert re.search(rf"^\s+{re.escape(module.name)}\s", text, flags=re.M), (
-                f"README's layout does not list {package}/{module.name}"
-            )
+            assert path.name in listed, f"README's layout does not list {path.relative_to(ROOT)}"
+        for folder in sorted(p for p in (ROOT / package).rglob("*") if p.is_dir()):
+            if folder.name != "__pycache__":
+                assert f"{folder.name}/" in listed, (
+                    f"README's layout does not list {folder.relative_to(ROOT)}/"
+                )
 
 
 def test_readme_demo_output_is_what_the_demo_prints(tmp_path, monkeypatch, capsys):

@@ -3,9 +3,13 @@ findings (`submission.`), give each unit its 报送状态, and compute the figur
 Pure: no file is read or written here (pipeline/run.py does that); the Summary
 (model/summary.py) is plain data that the writers render.
 
-Rules decided here (SPEC §1, §5; issue 4):
-- A unit's return is its newest: latest 填报日期, then file mtime, then file name. Older
-  returns get `submission.duplicate-return` (naming both files) and are not counted.
+Rules decided here (SPEC §1, §5; issue 4, issue 10):
+- One return per unit (`rank`): a return made from another unit's template (the validator's
+  cover.unit-not-template) never displaces one made for this unit; then the latest 填报日期;
+  on a tie fewer errors, then fewer warnings; only a full tie falls to the file name. File
+  times never decide: copying or `touch` changes them. Older returns get
+  `submission.duplicate-return`, naming both files and why the other was chosen, and are not
+  counted.
 - 退回: the chosen return has an error (listed always, counted in the totals only with
   include_invalid). 迟报: 填报日期 after the period's due date. The file's mtime is never
   used for lateness — copying a file changes it; a return without 填报日期 already has a
@@ -54,8 +58,43 @@ def _has(ret: Return, *prefixes: str) -> bool:
     return any(f.code.startswith(prefixes) for f in ret.findings)
 
 
-def _newest_key(ret: Return):
-    return (ret.filed or date.min, ret.source.mtime or 0.0, ret.source.name, ret.source.path)
+FOREIGN_TEMPLATE = "cover.unit-not-template"
+UNKNOWN_NAMED = 5  # unknown-unit files named in a 未报 hint; the rest are counted
+
+
+def rank(ret: Return) -> tuple:
+    """How a unit's returns compete, the best last."""
+    c = ret.counts
+    return (
+        not _has(ret, FOREIGN_TEMPLATE),
+        ret.filed or date.min,
+        -c["error"],
+        -c["warning"],
+        ret.source.name,
+        ret.source.path,
+    )
+
+
+def why_chosen(chosen: Return, older: Return) -> str:
+    """The first difference of `rank`, in the words the duplicate-return finding shows."""
+    a, b = rank(chosen), rank(older)
+    if a[0] != b[0]:
+        return "本文件是用其他单位的模板填写的，不替代本单位的台账"
+    if a[1] != b[1]:
+        was = older.filed.isoformat() if older.filed else "（未填或有误）"
+        return f"其填报日期 {chosen.filed.isoformat()} 晚于本文件的 {was}"
+    for i, word in ((2, "error"), (3, "warning")):
+        if a[i] != b[i]:
+            label = "错误" if word == "error" else "警告"
+            mine, theirs = older.counts[word], chosen.counts[word]
+            return f"填报日期相同，其{label}较少：{theirs} 条，本文件 {mine} 条"
+    return "填报日期和问题条数都相同，按文件名取舍，请确认哪份是最终版本"
+
+
+def unknown_files_text(names: Sequence[str]) -> str:
+    """The unknown-unit files a 未报 hint names: the first few, and how many in all."""
+    shown = "、".join(names[:UNKNOWN_NAMED])
+    return f"{shown} 等共 {len(names)} 个文件" if len(names) > UNKNOWN_NAMED else shown
 
 
 def copied_text(chosen: dict[str, Return]) -> list[tuple[Return, TaskEntry, list[Return]]]:
@@ -114,7 +153,7 @@ def consolidate(
     for unit in names:  # unit order, so that findings come out in the same order every run
         if unit not in candidates:
             continue
-        group = sorted(candidates[unit], key=_newest_key, reverse=True)
+        group = sorted(candidates[unit], key=rank, reverse=True)
         chosen[unit] = group[0]
         older[unit] = tuple(r.source.name for r in group[1:])
         for old in group[1:]:
@@ -124,6 +163,7 @@ def consolidate(
                     unit=unit,
                     chosen=group[0].source.name,
                     older=old.source.name,
+                    why=why_chosen(group[0], old),
                 )
             )
         if group[0].filed and group[0].filed > period.due:
@@ -166,7 +206,8 @@ def consolidate(
         ret = chosen.get(unit)
         if ret is None:
             maybe = (
-                f"；另有无法确定报送单位的文件（{'、'.join(unknown)}），请核对是否为{unit}所报"
+                f"；另有无法确定报送单位的文件（{unknown_files_text(unknown)}），"
+                f"请核对是否为{unit}所报"
                 if unknown
                 else ""
             )
@@ -230,7 +271,11 @@ def consolidate(
         ),
         reliability=tuple(
             agg.reliability_rows(
-                [(row.unit, row.ret.reliability) for row in counted], ref.areas, ref.yoy_cut, CITY
+                [(row.unit, row.ret.reliability) for row in counted],
+                ref.areas,
+                ref.yoy_cut,
+                CITY,
+                yoy_only=period.kind == "H1",
             )
         ),
         sanling=tuple(

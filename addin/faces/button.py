@@ -21,15 +21,15 @@ import sys
 import tomllib
 import traceback
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
 from addin.faces import boundary
 from addin.faces.console import refresh
-from addin.model.ledger import Source
-from addin.model.workbook import CellValue, Sheet, Workbook
+from addin.model.workbook import CellValue
+from addin.pipeline.check import check_sheets, meta_of
 from addin.write.mark import cell_link, results_rows
 from addin.write.template.book import ledger_filename, mark_key, write_ledger
 from schemas.reference import load
@@ -98,55 +98,23 @@ class Outcome:
 # --- reading the live workbook ------------------------------------------------------------
 
 
-def _cell(value: CellValue) -> CellValue:
-    """Live values as the file reader (read.py) gives them: "" is empty, a date cell at
-    midnight is a date, a duration is Excel's number of days."""
-    if value == "":
-        return None
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
-    return value
-
-
 def read_meta(book: BookAdapter) -> dict[str, CellValue]:
     """Key/value rows of the hidden `_taizhang` sheet (column A key, column B value)."""
     if META_SHEET not in dict(book.sheets()):
         return {}
-    meta: dict[str, CellValue] = {}
-    for values in book.read_sheet(META_SHEET):
-        if values and isinstance(values[0], str) and values[0].strip():
-            meta[values[0].strip()] = _cell(values[1]) if len(values) > 1 else None
-    return meta
+    return meta_of(book.read_sheet(META_SHEET))
 
 
-def live_workbook(book: BookAdapter, meta: dict[str, CellValue]) -> Workbook:
-    """Every sheet but our own results list, as the validator's Workbook."""
-    sheets = {}
-    for name, hidden in book.sheets():
+def live_sheets(book: BookAdapter) -> tuple[dict[str, Rows], list[str]]:
+    """Every sheet's values and the names of the hidden ones, in tab order."""
+    sheets, hidden = {}, []
+    for name, is_hidden in book.sheets():
         if name == RESULTS_SHEET:
-            continue
-        rows = tuple(tuple(_cell(v) for v in row) for row in book.read_sheet(name))
-        sheets[name] = Sheet(name=name, rows=rows, hidden=hidden)
-    return Workbook(
-        sheets=sheets,
-        source=f"Excel:{book.name}",
-        format="excel",
-        date1904=book.date1904,
-        meta=meta,
-    )
-
-
-def live_source(book: BookAdapter):
-    return Source(
-        path=str(book.path) if book.path else f"Excel:{book.name}",
-        name=book.name,
-        sha256=None,
-        size=None,
-        mtime=None,
-        format="excel",
-    )
+            continue  # our own list: never read back as the ledger
+        sheets[name] = book.read_sheet(name)
+        if is_hidden:
+            hidden.append(name)
+    return sheets, hidden
 
 
 # --- the three things the button does -------------------------------------------------------
@@ -155,10 +123,16 @@ def live_source(book: BookAdapter):
 def check_ledger(
     book: BookAdapter, meta: dict[str, CellValue], *, today: date | None = None
 ) -> Outcome:
-    from addin.validate.validator import validate_workbook  # pandera: ~0.6 s, only when checking
-
-    wb = live_workbook(book, meta)
-    ret = validate_workbook(wb, live_source(book), period=None, today=today)
+    sheets, hidden = live_sheets(book)
+    wb, ret = check_sheets(
+        sheets,
+        meta,
+        name=book.name,
+        path=book.path,
+        date1904=book.date1904,
+        hidden=hidden,
+        today=today,
+    )
     counts = ret.counts
     rows = results_rows(ret.findings)
     sheet_col, cell_col = rows[0].index("工作表"), rows[0].index("单元格")

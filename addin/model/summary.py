@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from addin.model.figures import ConnectionRow, ReliabilityRow, SanlingRow, TaskFigures, TaskState
+from addin.model.figures import (
+    ConnectionRow,
+    ReliabilityRow,
+    SanlingRow,
+    TaskFigures,
+    TaskState,
+    percent,
+)
 from addin.model.findings import SEVERITY_LABELS, Finding
 from addin.model.ledger import Return, TaskEntry
 from schemas.reference import Period, Task
@@ -17,6 +24,7 @@ CITY = "全市"
 
 
 STATES = ("已报", "迟报", "退回", "未报")
+NO_LIGHT = ("退回", "未报")  # SPEC §2.5: a unit sent back or missing has no light of its own
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,18 @@ class UnitRow:
     @property
     def counts(self) -> dict[str, int]:
         return self.ret.counts if self.ret else {"error": 0, "warning": 0}
+
+    @property
+    def light(self) -> str:
+        """The unit's light; grey (shown as —) for a return sent back or none at all: a 退回
+        ledger's own figures are listed, never passed as on track."""
+        if self.figures is None or self.status in NO_LIGHT:
+            return "grey"
+        return self.figures.light
+
+    def task_light(self, state: TaskState) -> str:
+        """A task's light as this unit's row shows it: none in a return sent back."""
+        return "grey" if self.status in NO_LIGHT else state.light
 
 
 @dataclass(frozen=True)
@@ -149,7 +169,7 @@ class Summary:
         the 错误/警告 columns every unit row."""
         scope = "含退回、不含未报" if self.include_invalid else "不含退回、未报"
         return (
-            f"任务数、完成率、逾期、滞后计入 {self.units_included} 个单位（{scope}）；"
+            f"任务数、各项比率、逾期、滞后计入 {self.units_included} 个单位（{scope}）；"
             f"错误、警告为上列 {len(self.units)} 个单位之和"
         )
 
@@ -157,12 +177,13 @@ class Summary:
         return sum(row.status == status for row in self.units)
 
     def overview_text(self) -> str:
-        rate = self.city.completion_rate
+        city = self.city
         lines = [
             f"{self.period.label}汇总：{len(self.units)} 个单位，"
             + "，".join(f"{s} {self.status_count(s)}" for s in STATES),
-            f"全市完成率 {'—' if rate is None else f'{rate:.1%}'}，逾期 {self.city.overdue} 项，"
-            f"滞后 {self.city.lagging} 项（{'含' if self.include_invalid else '不含'}退回台账）",
+            f"全市完成率 {percent(city.completion_rate)}，推进正常率 {percent(city.on_track_rate)}，"
+            f"逾期 {city.overdue} 项，滞后 {city.lagging} 项"
+            f"（{'含' if self.include_invalid else '不含'}退回台账）",
             f"校验问题：{findings_text(self.finding_counts)}",
         ]
         lines += [f"已写出：{path}" for path in self.outputs]

@@ -8,19 +8,39 @@ The clock is the pipeline's (pipeline/clock.py): the summary's 汇总日期 and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from addin.consolidate.build import consolidate
 from addin.model.errors import UsageError
+from addin.model.ledger import Return
 from addin.model.summary import Summary
 from addin.pipeline import clock
 from addin.pipeline.collect import find_returns, validate_paths
 from addin.write import console_book, report
 from addin.write.atomic import check_writable
+from addin.write.mark import Marked, write_marked
 from addin.write.summary import book as summary_book
 from schemas.reference import Period
+
+
+def check_paths(
+    paths: Sequence[Path | str],
+    period: Period | None,
+    *,
+    jobs: int = 1,
+    mark_dir: Path | None = None,
+) -> tuple[list[Return], list[Marked]]:
+    """`taizhang validate`: the returns under `paths`, validated, and their marked copies when
+    `mark_dir` is given. Nothing to check at all is misuse, not an empty success."""
+    files = find_returns(paths)
+    if not files:
+        raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
+    returns = validate_paths(files, period=period, jobs=jobs)
+    marked = write_marked(returns, mark_dir) if mark_dir is not None else []
+    return returns, marked
 
 
 def consolidate_folder(

@@ -10,3 +10,6 @@ LIGHT_FONT = {"green": "#006100", "yellow": "#9C5700", "red": "#9C0006", "grey":
 STATE_LIGHT = {"已报": "green", "迟报": "yellow", "退回": "red", "未报": "grey"}
 MET_TEXT = {True: "达标", False: "未达标", None: "—"}
 MET_LIGHT = {True: "green", False: "red", None: "grey"}
+# Attachment 1 verdicts (model/figures.VERDICTS): 基本达到 is met with every over-limit
+# customer explained, so it is not green
+VERDICT_LIGHT = {"达到": "green", "基本达到": "yellow", "未达到": "red", None: "grey"}

@@ -1,6 +1,11 @@
 """The Summary for machines and for people: JSON (SPEC §5), a self-contained HTML report and
 Markdown drafts of the year's 总结报告 and a 通报. All three are rendered from one dict —
-`as_dict(summary)` — so the report cannot say what the JSON does not."""
+`as_dict(summary)` — so the report cannot say what the JSON does not.
+
+The JSON is strict (SPEC §5): json.dumps with allow_nan=False, so an inf or NaN that ever got
+past the aggregates (model/figures.finite) stops here as a program fault rather than reaching
+a machine as `Infinity`. Rates are given as shown (figures.shown_rate): 0.9998 is 0.9998, and
+a rate short of 1 is never 1.0."""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from addin.model.summary import CITY, Summary, findings_text
+from addin.model.figures import percent, shown_rate
+from addin.model.summary import CITY, Summary, UnitRow, findings_text
 from addin.write.atomic import write_text_atomic
-from addin.write.palette import LIGHT_FILL, LIGHT_TEXT
+from addin.write.palette import LIGHT_FILL, LIGHT_TEXT, VERDICT_LIGHT
 from addin.write.render import render
+from schemas.reference import load
 
 DIGITS = 4
 
@@ -32,19 +39,27 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _figures(fig) -> dict:
+def _figures(fig, light: str | None = None) -> dict:
+    """A unit's or the city's task figures; `light` the light its row shows."""
     return {
-        "completion_rate": fig.completion_rate if fig else None,
-        "due_completion_rate": fig.due_completion_rate if fig else None,
+        "completion_rate": shown_rate(fig.completion_rate) if fig else None,
+        "on_track_rate": shown_rate(fig.on_track_rate) if fig else None,
+        "due_completion_rate": shown_rate(fig.due_completion_rate) if fig else None,
         "overdue": fig.overdue if fig else None,
         "lagging": fig.lagging if fig else None,
-        "light": fig.light if fig else "grey",
+        "light": light or (fig.light if fig else "grey"),
         "counts": {(k or "未填"): v for k, v in fig.counts.items()} if fig else None,
         "tasks_applicable": fig.applicable if fig else None,
+        "tasks_with_end_point": fig.ending if fig else None,
         "tasks_done": fig.done if fig else None,
+        "tasks_on_track": fig.on_track if fig else None,
         "tasks_due": fig.due_total if fig else None,
         "tasks_due_done": fig.due_done if fig else None,
     }
+
+
+def _unit_figures(u: UnitRow) -> dict:
+    return _figures(u.figures, u.light)
 
 
 # JSON key → attribute of aggregate.ConnectionRow / ReliabilityRow (the JSON names the unit
@@ -60,7 +75,10 @@ CONNECTION_KEYS = {
     "longest_days": "longest",
     "over_limit": "over_limit",
     "on_time_rate": "on_time_rate",
+    "within_limits": "within",
     "met": "met",
+    "verdict": "verdict",
+    "verdict_text": "verdict_text",
 }
 RELIABILITY_KEYS = {
     "area": "area",
@@ -74,11 +92,16 @@ RELIABILITY_KEYS = {
     "met_target": "met_target",
     "met_cut": "met_cut",
     "met": "met",
+    "yoy_only": "yoy_only",
 }
+RATES = {"on_time_rate"}  # given as shown, like the task rates
 
 
 def _keyed(row, keys: dict[str, str]) -> dict:
-    return {key: getattr(row, attr) for key, attr in keys.items()}
+    return {
+        key: shown_rate(getattr(row, attr)) if key in RATES else getattr(row, attr)
+        for key, attr in keys.items()
+    }
 
 
 def _nest(rows: list[dict], city: str) -> list[dict]:
@@ -119,7 +142,7 @@ def as_dict(s: Summary) -> dict:
                 "warnings": u.counts["warning"],
                 "included": u.included,
                 "older_files": list(u.older),
-                **_figures(u.figures),
+                **_unit_figures(u),
             }
             for u in s.units
         ],
@@ -159,7 +182,7 @@ def as_dict(s: Summary) -> dict:
                 "indicator": r.indicator,
                 "unit_of_measure": r.unit_of_measure,
                 "total": r.total,
-                "share": r.share,
+                "share": shown_rate(r.share),
                 "share_of": r.share_of or None,
                 "by_unit": r.by_unit,
             }
@@ -187,7 +210,8 @@ def as_dict(s: Summary) -> dict:
 
 
 def to_json(s: Summary) -> str:
-    return json.dumps(as_dict(s), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    data = as_dict(s)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
 def write_json(s: Summary, path: Path | str) -> Path:
@@ -197,8 +221,7 @@ def write_json(s: Summary, path: Path | str) -> Path:
 # ---- people: HTML and Markdown ------------------------------------------------------------
 
 
-def pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+pct = percent  # two decimals, never 100.00% unless exact (model/figures.shown_rate)
 
 
 def num(value, digits: int = 2) -> str:
@@ -272,6 +295,7 @@ def context(s: Summary) -> dict:
         "dec": dec,
         "light_text": LIGHT_TEXT,
         "light_fill": LIGHT_FILL,
+        "verdict_light": VERDICT_LIGHT,
         "completion_chart": bars(completion, maximum=1.0),
         "outage_chart": bars(
             outage,
@@ -280,6 +304,8 @@ def context(s: Summary) -> dict:
             fmt=lambda v: dec(v) + " 小时" if v is not None else "—",
         ),
         "lagging_units": lagging_units,
+        "half_year": s.period.kind == "H1",  # reliability judged by the year-on-year cut alone
+        "yoy_cut": f"{load().yoy_cut * 100:g}%",
         "totals_label": s.totals_label(),
         "findings_text": findings_text(data["finding_counts"]),
         "missing_units": [u["unit"] for u in data["units"] if u["status"] == "未报"],

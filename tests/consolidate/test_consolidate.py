@@ -40,7 +40,7 @@ def test_every_unit_appears_once_missing_ones_as_未报():
     assert s.all_ok  # missing returns are warnings
 
 
-def test_newest_return_by_filed_date_then_mtime_then_name():
+def test_newest_return_by_filed_date_then_name_never_by_file_time():
     older = ret("任城区", name="a.xlsx", filed=date(2022, 1, 3), mtime=9.0)
     newer = ret("任城区", name="b.xlsx", filed=date(2022, 1, 4), mtime=1.0)
     s = run([newer, older])
@@ -49,12 +49,15 @@ def test_newest_return_by_filed_date_then_mtime_then_name():
     dup = [fr for fr in s.findings if fr.finding.code == "submission.duplicate-return"]
     assert [fr.file for fr in dup] == ["a.xlsx"]
     assert "a.xlsx" in dup[0].finding.message and "b.xlsx" in dup[0].finding.message
-    same_day = run(
-        [ret("任城区", name="x.xlsx", mtime=5.0), ret("任城区", name="y.xlsx", mtime=2.0)]
-    )
-    assert unit(same_day, "任城区").file == "x.xlsx"
-    tie = run([ret("任城区", name="x.xlsx"), ret("任城区", name="y.xlsx")])
-    assert unit(tie, "任城区").file == "y.xlsx"
+    assert "2022-01-04 晚于本文件的 2022-01-03" in dup[0].finding.message
+    for times in ((5.0, 2.0), (2.0, 5.0)):  # `touch` either file: the same choice
+        same_day = run(
+            [
+                ret("任城区", name="x.xlsx", mtime=times[0]),
+                ret("任城区", name="y.xlsx", mtime=times[1]),
+            ]
+        )
+        assert unit(same_day, "任城区").file == "y.xlsx"
     uses = {src.ret.source.name: src.use for src in s.sources}
     assert uses == {"b.xlsx": "采用", "a.xlsx": "未采用（有较新版本）"}
 
@@ -250,7 +253,7 @@ def test_source_date_epoch_and_validated_at_still_pin_the_moment(monkeypatch):
     from addin.pipeline.clock import stamp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641805200")
-    assert stamp() == datetime.fromtimestamp(1641805200)
+    assert stamp() == datetime(2022, 1, 10, 17, 0)  # 1641805200 on the bureau's clock (UTC+8)
     assert run([ret("任城区")]).validated_at == AT
 
 

@@ -94,20 +94,23 @@ def test_statuses(golden):
 def test_overview_values_recomputed_from_the_raw_files(golden):
     rows = overview(golden["base"] / "one" / "汇总.xlsx")
     col = TASKS.headers.index("完成状态") + 1
+    city_col = TASKS.headers.index("完成时间") + 1
     done_all = applicable_all = 0
     for unit in EXPECTED:
         if EXPECTED[unit] == "未报":
             assert rows[unit]["完成率"].value is None
             continue
         ws = openpyxl.load_workbook(raw_file(golden["returns"], unit), read_only=True)[TASKS.name]
-        statuses = [ws.cell(r, col).value for r in range(3, 3 + 68)]
-        done = sum(s in DONE_STATUSES for s in statuses)
-        applicable = sum(s != "不适用" for s in statuses)
-        assert rows[unit]["完成率"].value == pytest.approx(done / applicable), unit
-        assert rows[unit]["完成率"].number_format == "0.0%"
+        # SPEC §5: over applicable tasks with an end point (the city's 完成时间 not 持续推进)
+        pairs = [(ws.cell(r, col).value, ws.cell(r, city_col).value) for r in range(3, 3 + 68)]
+        ending = [s for s, city in pairs if s != "不适用" and city != "持续推进"]
+        done = sum(s in DONE_STATUSES for s in ending)
+        shown = rows[unit]["完成率"].value  # written as shown: four places of the fraction
+        assert shown == pytest.approx(done / len(ending), abs=5e-5), unit
+        assert rows[unit]["完成率"].number_format == "0.00%"
         if unit in COUNTED:
-            done_all, applicable_all = done_all + done, applicable_all + applicable
-    assert rows["全市合计"]["完成率"].value == pytest.approx(done_all / applicable_all)
+            done_all, applicable_all = done_all + done, applicable_all + len(ending)
+    assert rows["全市合计"]["完成率"].value == pytest.approx(done_all / applicable_all, abs=5e-5)
 
 
 def test_lights_and_fills(golden):
@@ -120,6 +123,7 @@ def test_lights_and_fills(golden):
         FILL["green"]
     )
     assert light["泗水县"].value == "—"
+    assert light["嘉祥县"].value == "—"  # 退回: no light of its own (SPEC §2.5)
     status = {u: rows[u]["报送状态"].fill.fgColor.rgb for u in EXPECTED}
     assert status["嘉祥县"].endswith(FILL["red"]) and status["邹城市"].endswith(FILL["yellow"])
 

@@ -47,18 +47,23 @@ def test_json_has_the_spec_keys_rounded_and_sorted(summary):
         "errors",
         "warnings",
         "completion_rate",
+        "on_track_rate",
         "due_completion_rate",
         "overdue",
         "lagging",
     ):
         assert key in rencheng
-    assert rencheng["completion_rate"] == 0.5  # 1 of 2 applicable
+    # tasks 1 (done) and 2 (behind) have an end point, 3 is 不适用: 1 of 2; green: 1 of 2
+    assert rencheng["completion_rate"] == 0.5 and rencheng["on_track_rate"] == 0.5
+    assert rencheng["tasks_with_end_point"] == 2 and rencheng["tasks_on_track"] == 1
+    assert units["曲阜市"]["light"] == "grey"  # 退回: no light, whatever its tasks say
     assert units["兖州区"]["status"] == "迟报" and units["兖州区"]["overdue"] == 1
     assert units["曲阜市"]["status"] == "退回" and units["泗水县"]["status"] == "未报"
     low = data["connection_time"][0]
     assert low["type"] == "低压居民和小微企业用户"
     assert low["average_days"] == 1.3333 and low["limit_days"] == 2  # 4 ÷ 3, four places
     assert low["on_time_rate"] == 1.0 and low["units"][0]["unit"] == "任城区"
+    assert (low["verdict"], low["met"], low["within_limits"]) == ("达到", True, True)
     assert data["reliability"][0]["average_hours"] == 1.3333
     assert data["reliability"][0]["met"] is True
     assert all(f["code"] and f["severity"] for f in data["findings"])
@@ -97,9 +102,10 @@ def test_markdown_drafts_name_lagging_and_missing_units(summary):
     assert "迟报（1 个）：兖州区" in md
     assert "退回修改（1 个）：曲阜市（错误 1 处）" in md
     assert "泗水县" in md
-    assert "完成率 50.0%" in md  # 任城区 1/2; 兖州区 0/68 … city-wide figure below
+    assert "| 任城区 | 已报 | 50.00% | 50.00% | 100.00% |" in md  # 完成率, 推进正常率, 到期
     city = summary.city
-    assert f"全市完成率 {city.completion_rate * 100:.1f}%" in md
+    assert f"全市完成率 {city.completion_rate * 100:.2f}%" in md
+    assert f"推进正常率 {city.on_track_rate * 100:.2f}%" in md
 
 
 def test_writers_are_atomic_and_utf8(summary, tmp_path):
@@ -181,3 +187,66 @@ def test_days_and_hours_always_have_two_decimals():
         assert re.search(r"\b2\.00\b", text)  # 市区 200 ÷ 100 hours
         assert "3.00" in text  # 万元
     assert "平均 22 个工作日" not in md and "平均 22.00 个工作日" in md
+
+
+def test_json_is_strict_no_nan_or_infinity(summary):
+    """allow_nan=False: a non-finite float that ever got past the aggregates is a program fault
+    here, never `Infinity` in a machine's input."""
+    import dataclasses
+
+    text = report.to_json(summary)
+    assert "NaN" not in text and "Infinity" not in text
+    row = summary.reliability[0]
+    broken = dataclasses.replace(
+        summary, reliability=(dataclasses.replace(row, yoy_change=float("inf")),)
+    )
+    with pytest.raises(ValueError, match="JSON compliant"):
+        report.to_json(broken)
+
+
+def test_reports_state_the_rates_with_their_definitions(summary):
+    html, md = report.to_html(summary), report.to_markdown(summary)
+    for text in (html, md):
+        assert "推进正常率" in text and "到期完成率" in text
+        assert "持续推进" in text and "不计入" in text  # what 完成率 leaves out, in words
+    assert "有完成节点" in html and "亮绿灯的任务 ÷ 除不适用外的全部任务" in html
+    assert "退回和未报的单位不亮灯" in html
+    city = summary.city
+    assert f"其中有完成节点的 {city.ending} 项" in md
+    assert f"占全部 {city.applicable} 项的 {city.on_track_rate * 100:.2f}%（推进正常率）" in md
+
+
+def test_attachment1_wording_follows_the_verdict():
+    low, double = "低压居民和小微企业用户", "10千伏双电源用户"
+    a = ret(
+        "任城区",
+        connection=[
+            conn(low, 17037, {"受理并答复供电方案": 9000, "验收送电": 14480}, 23480, over=3),
+            conn(double, 10, {"受理并答复供电方案": 60}, 150, over=2, note="客户原因延期"),
+            conn("10千伏单电源用户（1250千伏安及以下）", 5, {"受理并答复供电方案": 5}, 20),
+        ],
+    )
+    s = consolidate([a], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    md, html = report.to_markdown(s), report.to_html(s)
+    assert "超时限 3 户，按时率 99.98%，未达到附件1时限要求（3 户超时限，未全部说明原因）" in md
+    assert "基本达到附件1时限要求（2 户超时限，均已说明原因）" in md
+    assert "按时率 100.00%，达到附件1时限要求" in md  # 20 ÷ 5 = 4 ≤ 7 and nobody over
+    assert "100.0%，达到" not in md and "按时率 100.00%，未" not in md
+    assert "基本达到（2 户超时限）" in html
+
+
+def test_h1_reliability_is_reported_by_the_year_on_year_rule():
+    h1 = load().period("2021H1")
+    a = ret(
+        "任城区",
+        period="2021H1",
+        reliability=[rel("市区", 1000, 1200, 1000, 1250), rel("城镇", 1000, 4000, 1000, 5000)],
+    )
+    s = consolidate([a], h1, validated_at=datetime(2021, 7, 1, 9), city_due=city_due)
+    md = report.to_markdown(s)
+    assert "上半年户均停电时间（半年数，达标按同比压降 8% 认定，全年目标仅供参考）" in md
+    assert "- 市区：1.20 小时（全年目标 1.59 小时，仅供参考），同比下降 4.00%，未达标" in md
+    assert "- 城镇：4.00 小时（全年目标 3.50 小时，仅供参考），同比下降 20.00%，达标。" in md
+    assert "全年目标（小时，仅供参考）" in report.to_html(s)
+    data = json.loads(report.to_json(s))
+    assert data["reliability"][0]["yoy_only"] is True and data["reliability"][0]["met"] is False

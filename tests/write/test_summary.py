@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -48,7 +49,9 @@ def summary():
         sanling={"线上办电户数": 50, "低压居民报装户数": 100},
     )
     b = ret("兖州区", filed=date(2022, 1, 8))
-    return consolidate([a, b], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    # sent back: every task on schedule (ongoing ones green by their figures), yet no light
+    c = ret("曲阜市", tasks=[task("3", "序时推进"), task("4", "持续推进")], errors=1)
+    return consolidate([a, b, c], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +84,11 @@ def test_overview_rows_values_and_fills(book_path):
     r = rows["任城区"]
     col = {h: i + 1 for i, h in enumerate(header)}
     assert ws.cell(r, col["报送状态"]).value == "已报"
-    # tasks 1 done, 2 behind, 3 under way → 1/3; task 1 due 2021-06-30 and done → 1/1
-    assert ws.cell(r, col["完成率"]).value == pytest.approx(1 / 3)
-    assert ws.cell(r, col["完成率"]).number_format == "0.0%"
+    # tasks 1 done, 2 behind (both with an end point), 3 持续推进 by the city: 完成率 1/2;
+    # green 1 and 3 of 3: 推进正常率 2/3 (rounded as shown); task 1 due and done: 到期 1/1
+    assert ws.cell(r, col["完成率"]).value == 0.5
+    assert ws.cell(r, col["完成率"]).number_format == "0.00%"
+    assert ws.cell(r, col["推进正常率"]).value == 0.6667
     assert ws.cell(r, col["到期完成率"]).value == 1.0
     assert ws.cell(r, col["滞后"]).value == 1
     assert ws.cell(r, col["红绿灯"]).value == "黄"
@@ -93,6 +98,12 @@ def test_overview_rows_values_and_fills(book_path):
     assert ws.cell(y, col["逾期"]).value == 1  # task 1 due, 序时推进
     assert ws.cell(y, col["红绿灯"]).fill.fgColor.rgb.endswith("FFC7CE")
     assert ws.cell(rows["泗水县"], col["报送状态"]).value == "未报"
+    assert ws.cell(rows["泗水县"], col["红绿灯"]).value == "—"
+    q = rows["曲阜市"]  # 退回: its figures are listed, its light is none (never green)
+    assert ws.cell(q, col["报送状态"]).value == "退回"
+    assert ws.cell(q, col["推进正常率"]).value == 1.0
+    assert ws.cell(q, col["红绿灯"]).value == "—"
+    assert ws.cell(q, col["红绿灯"]).fill.fgColor.rgb.endswith("EDEDED")
     assert ws.cell(rows["全市合计"], col["逾期"]).value == 1
     assert ws.freeze_panes == "B3"
     assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
@@ -129,7 +140,11 @@ def test_matrix_has_a_cell_per_task_and_unit(book_path):
     assert ws.cell(3, 5).value == "已完成" and ws.cell(3, 5).fill.fgColor.rgb.endswith("C6EFCE")
     assert ws.cell(4, 5).value == "进度滞后" and ws.cell(4, 5).fill.fgColor.rgb.endswith("FFEB9C")
     assert ws.cell(3, 6).value == "序时推进" and ws.cell(3, 6).fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws.cell(3, 7).value == "未报"
+    # 曲阜市 (退回): its statuses are shown, but grey — a returned ledger has no lights
+    assert ws.cell(2, 7).value == "曲阜市（退回）"
+    assert ws.cell(5, 7).value == "序时推进" and ws.cell(5, 7).fill.fgColor.rgb.endswith("EDEDED")
+    assert ws.cell(6, 7).value == "持续推进" and ws.cell(6, 7).fill.fgColor.rgb.endswith("EDEDED")
+    assert ws.cell(3, 8).value == "未报"
 
 
 def test_same_summary_same_cells(tmp_path, book_path):
@@ -178,3 +193,94 @@ def test_unit_columns_hold_the_longest_unit_name(book_path):
         ws = book[name]
         col = next(c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value == header)
         assert ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width >= 2 * len(longest)
+
+
+def sheet_rows(path, name):
+    ws = openpyxl.load_workbook(path)[name]
+    header = [c.value for c in ws[2]]
+    return header, [
+        dict(zip(header, [c.value for c in row], strict=False)) for row in ws.iter_rows(3)
+    ]
+
+
+def test_attachment1_verdicts_and_rates_as_shown(tmp_path):
+    """按时率 of 0.99996 is written 0.9999 (Excel shows 99.99%, never 100.00%), and 达到 needs
+    nobody over the limit."""
+    low, double = "低压居民和小微企业用户", "10千伏双电源用户"
+    a = ret(
+        "任城区",
+        connection=[
+            conn(low, 25000, {"受理并答复供电方案": 20000, "验收送电": 20000}, 40000, over=1),
+            conn(double, 10, {"受理并答复供电方案": 60}, 150, over=2, note="客户原因延期"),
+        ],
+    )
+    s = consolidate([a], PERIOD, validated_at=datetime(2022, 1, 10, 9), city_due=city_due)
+    path = write_summary(s, tmp_path / "s.xlsx")
+    header, rows = sheet_rows(path, "办电时限汇总")
+    verdict = next(h for h in header if h and h.startswith("是否达到"))
+    city = {r["客户类型"]: r for r in rows if r["单位"] == "全市"}
+    assert city[low]["按时率"] == 0.9999 and city[low][verdict] == "未达到"
+    assert city[double][verdict] == "基本达到（2 户超时限）"
+    assert city["10千伏单电源用户（1250千伏安及以下）"][verdict] == "—"
+
+
+def test_h1_reliability_sheet_says_the_target_is_for_reference(tmp_path):
+    h1 = load().period("2021H1")
+    a = ret("任城区", period="2021H1", reliability=[rel("市区", 1000, 1200, 1000, 1250)])
+    s = consolidate([a], h1, validated_at=datetime(2021, 7, 1, 9), city_due=city_due)
+    path = write_summary(s, tmp_path / "s.xlsx")
+    header, rows = sheet_rows(path, "供电可靠性汇总")
+    assert "全年目标（小时，仅供参考）" in header and "达到全年目标（参考）" in header
+    city = next(r for r in rows if r["区域"] == "市区" and r["单位"] == "全市")
+    # 1.2 h is under the annual 1.59 h, but only 4 % below last H1: not met in an H1 period
+    assert (city["达到全年目标（参考）"], city["是否达标"]) == ("达标", "未达标")
+    title = openpyxl.load_workbook(path)["供电可靠性汇总"]["A1"].value
+    assert "同比压降 8% 认定达标" in title
+    year = consolidate(
+        [ret("任城区", reliability=[rel("市区", 1000, 1200, 1000, 1250)])],
+        PERIOD,
+        validated_at=datetime(2022, 1, 10, 9),
+        city_due=city_due,
+    )
+    header, rows = sheet_rows(write_summary(year, tmp_path / "y.xlsx"), "供电可靠性汇总")
+    assert "目标（小时）" in header
+    assert (
+        next(r for r in rows if r["单位"] == "全市" and r["区域"] == "市区")["是否达标"] == "达标"
+    )
+
+
+def test_a_return_with_absurd_magnitudes_never_stops_the_writers(tmp_path):
+    """Issue 11 item 2: 上年同期用户数 = 1.7e308 made consolidate exit 2 ([internal], XlsxWriter
+    refused inf) and write nothing. Now every output is written, counted or not."""
+    import json
+
+    from click.testing import CliRunner
+
+    from addin.faces.cli import cli
+    from addin.faces.samples import make_returns
+    from schemas.sheets import FIRST_DATA_ROW, RELIABILITY
+
+    paths = make_returns(tmp_path / "in", PERIOD, units=["任城区", "兖州区"], mistakes=False)
+    book = openpyxl.load_workbook(paths[0])
+    ws = book[RELIABILITY.name]
+    for header, value in (("上年同期用户数", 1.7e308), ("上年同期停电时户数", 1.0)):
+        ws.cell(FIRST_DATA_ROW, RELIABILITY.headers.index(header) + 1).value = value
+    book.save(paths[0])
+    out = tmp_path / "out"
+    for extra in ([], ["--include-invalid"]):
+        args = ["consolidate", str(tmp_path / "in"), "--period", "2021Y", "-o", str(out / "s.xlsx")]
+        args += ["--json", str(out / "s.json"), "--report", str(out / "r.html")]
+        args += ["--markdown", str(out / "r.md"), *extra]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output  # never 2: the data decides
+        assert "[internal]" not in result.output
+
+        def strict(token):
+            raise AssertionError(f"JSON holds {token}")
+
+        data = json.loads((out / "s.json").read_text(encoding="utf-8"), parse_constant=strict)
+        assert data["period"] == "2021Y"
+        for name in ("r.html", "r.md"):
+            text = (out / name).read_text(encoding="utf-8")
+            assert not re.search(r"\b(inf|nan|infinity)\b", text, flags=re.I), name
+        assert openpyxl.load_workbook(out / "s.xlsx").sheetnames == list(SHEETS)

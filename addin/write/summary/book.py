@@ -24,7 +24,7 @@ from addin.write.summary.style import (
     SummaryFormats,
     fit,
     put_fitted,
-    ratio,
+    rate,
     sheet,
 )
 from addin.write.xlsx import new_book, put
@@ -85,6 +85,7 @@ def _overview(book, fmt, s: Summary) -> None:
         + [(st or "未填", 8) for st in OVERVIEW_STATUS]
         + [
             ("完成率", 8),
+            ("推进正常率", 9),
             ("到期完成率", 9),
             ("逾期", 6),
             ("滞后", 6),
@@ -107,14 +108,14 @@ def _overview(book, fmt, s: Summary) -> None:
         put(ws, row, 6, u.counts["warning"], num)
         for col, st in enumerate(OVERVIEW_STATUS, start=7):
             put(ws, row, col, f.counts.get(st, 0) if f else None, num)
-        put(ws, row, 15, ratio(f.completion_rate) if f else None, pct)
-        put(ws, row, 16, ratio(f.due_completion_rate) if f else None, pct)
-        put(ws, row, 17, f.overdue if f else None, num)
-        put(ws, row, 18, f.lagging if f else None, num)
-        light = f.light if f else "grey"
-        put(ws, row, 19, LIGHT_TEXT[light], fmt.light(light))
-        put(ws, row, 20, "、".join(u.older), text)
-        fit(ws, row, headers, {1: u.unit, 3: u.file, 20: "、".join(u.older)})
+        rates = (f.completion_rate, f.on_track_rate, f.due_completion_rate) if f else (None,) * 3
+        for col, value in enumerate(rates, start=15):
+            put(ws, row, col, rate(value) if f else None, pct)
+        put(ws, row, 18, f.overdue if f else None, num)
+        put(ws, row, 19, f.lagging if f else None, num)
+        put(ws, row, 20, LIGHT_TEXT[u.light], fmt.light(u.light))
+        put(ws, row, 21, "、".join(u.older), text)
+        fit(ws, row, headers, {1: u.unit, 3: u.file, 21: "、".join(u.older)})
     last_unit = row
     row += 1
     c, bold = s.city, {"bold": True, "bg_color": "#F2F2F2"}
@@ -128,20 +129,26 @@ def _overview(book, fmt, s: Summary) -> None:
     put(ws, row, 6, s.unit_totals["warning"], bold_num)
     for col, st in enumerate(OVERVIEW_STATUS, start=7):
         put(ws, row, col, c.counts.get(st, 0), bold_num)
-    put(ws, row, 15, ratio(c.completion_rate), fmt(num_format=PCT, align="center", **bold))
-    put(ws, row, 16, ratio(c.due_completion_rate), fmt(num_format=PCT, align="center", **bold))
-    put(ws, row, 17, c.overdue, bold_num)
-    put(ws, row, 18, c.lagging, bold_num)
-    put(ws, row, 19, None, fmt(**bold))
+    bold_pct = fmt(num_format=PCT, align="center", **bold)
+    for col, value in enumerate(
+        (c.completion_rate, c.on_track_rate, c.due_completion_rate), start=15
+    ):
+        put(ws, row, col, rate(value), bold_pct)
+    put(ws, row, 18, c.overdue, bold_num)
+    put(ws, row, 19, c.lagging, bold_num)
     put(ws, row, 20, None, fmt(**bold))
+    put(ws, row, 21, None, fmt(**bold))
     fit(ws, row, headers, {3: label})
     notes = [
         f"进展截至 {s.period.as_of:%Y-%m-%d}，报送截止 {s.period.due:%Y-%m-%d}，"
         f"汇总日期 {s.validated_at:%Y-%m-%d}。",
-        "完成率 = 已完成及已实现持续巩固的任务 ÷ 除不适用外的任务；到期完成率 = 完成时限在进展截至日"
-        "及以前的任务中已完成的比例（县级时限有具体日期时按县级，否则按市定）。",
-        "逾期 = 时限早于进展截至日且未完成；滞后 = 填报为进度滞后或未启动。红绿灯：有逾期为红，"
-        "有滞后或超期完成为黄，其余为绿。",
+        "完成率 = 已完成及已实现持续巩固的任务 ÷ 除不适用外、有完成节点的任务（市定完成时间为"
+        "持续推进的任务没有终点，不计入）；推进正常率 = 亮绿灯的任务 ÷ 除不适用外的全部任务"
+        "（含持续推进）；到期完成率 = 时限在进展截至日及以前的任务中已完成或已实现持续巩固的比例"
+        "（县级时限有具体日期时按县级，否则按市定）。比率保留两位小数，未全部完成的不显示为 100.00%。",
+        "逾期 = 时限在进展截至日当天或以前、仍未完成（与校验的“已逾期”同一口径）；滞后 = 填报为"
+        "进度滞后或未启动。红绿灯：有逾期为红，有滞后或超期完成为黄，其余为绿；退回、未报的单位"
+        "不亮灯（—）。",
         "退回的台账列出但不计入全市合计的任务数、完成率、逾期和滞后（--include-invalid 时计入）；"
         "未报单位不计入。全市合计的错误、警告是上面各单位行之和。",
         f"“校验问题”表共{findings_text(s.finding_counts)}。",
@@ -149,18 +156,25 @@ def _overview(book, fmt, s: Summary) -> None:
     for i, note in enumerate(notes, start=row + 2):
         put(ws, i, 1, note, fmt(border=0))
     chart = book.add_chart({"type": "column"})
-    chart.add_series(
-        {
-            "name": "完成率",
-            "categories": ["总览", HEADER_ROW, 0, last_unit - 1, 0],
-            "values": ["总览", HEADER_ROW, 14, last_unit - 1, 14],
-            "fill": {"color": "#5B9BD5"},
-            "data_labels": {"value": True},
-        }
-    )
-    chart.set_title({"name": "各单位完成率"})
+    for col, name, colour in ((14, "完成率", "#5B9BD5"), (15, "推进正常率", "#70AD47")):
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["总览", HEADER_ROW, 0, last_unit - 1, 0],
+                "values": ["总览", HEADER_ROW, col, last_unit - 1, col],
+                "fill": {"color": colour},
+                # 0.00%, as the cells: a coarser label would round 99.99% up to 100%. One
+                # series labelled: two labels per unit overlap; the table has both.
+                **(
+                    {"data_labels": {"value": True, "num_format": "0.00%", "font": {"size": 8}}}
+                    if col == 14
+                    else {}
+                ),
+            }
+        )
+    chart.set_title({"name": "各单位完成率和推进正常率"})
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
-    chart.set_legend({"none": True})
+    chart.set_legend({"position": "top"})
     chart.set_size({"width": 960, "height": 360})
     ws.insert_chart(row + 2 + len(notes), 0, chart)
 
@@ -187,7 +201,8 @@ def _matrix(book, fmt, s: Summary) -> None:
             if st is None:
                 put(ws, row, col, "未报" if u.ret is None else "缺", fmt.light("grey"))
             else:
-                put(ws, row, col, st.status or "未填", fmt.light(st.light, text_wrap=True))
+                light = u.task_light(st)
+                put(ws, row, col, st.status or "未填", fmt.light(light, text_wrap=True))
         statuses = {
             col: states[(u.unit, task.id)].status
             for col, u in enumerate(s.units, start=5)
@@ -200,7 +215,7 @@ def _matrix(book, fmt, s: Summary) -> None:
         ("green", "绿：已完成、已实现持续巩固、序时推进或持续推进，且未逾期"),
         ("yellow", "黄：进度滞后、未启动（尚未到期）或超过时限才完成"),
         ("red", "红：已过完成时限仍未完成（逾期）"),
-        ("grey", "灰：不适用、未填、未报或缺该任务"),
+        ("grey", "灰：不适用、未填、未报、缺该任务，或台账被退回（退回的台账不亮灯）"),
     ]
     for light, meaning in legend:
         row += 1

@@ -5,7 +5,7 @@ figures come computed from aggregate.py; here they are only laid out."""
 from __future__ import annotations
 
 from addin.model.summary import Summary
-from addin.write.palette import MET_LIGHT, MET_TEXT
+from addin.write.palette import MET_LIGHT, MET_TEXT, VERDICT_LIGHT
 from addin.write.summary.style import (
     COUNT,
     DAYS,
@@ -13,6 +13,7 @@ from addin.write.summary.style import (
     PCT,
     UNIT_WIDTH,
     fit,
+    rate,
     ratio,
     sheet,
 )
@@ -30,13 +31,14 @@ def connection_sheet(book, fmt, s: Summary) -> None:
         ("最长办理时长（工作日）", 10),
         ("超时限户数", 9),
         ("按时率", 8),
-        ("是否达标", 8),
+        ("是否达到附件1时限", 14),
     ]
     ws = sheet(
         book,
         fmt,
         "办电时限汇总",
-        "用电报装办电时限汇总（加权平均 = Σ累计 ÷ Σ户数）",
+        "用电报装办电时限汇总（加权平均 = Σ累计 ÷ Σ户数；达到 = 平均不超时限且无超时限户，"
+        "基本达到 = 平均不超时限、超时限户均有说明）",
         headers,
         freeze_cols=2,
     )
@@ -64,8 +66,9 @@ def connection_sheet(book, fmt, s: Summary) -> None:
         put(ws, row, col + 1, r.limit_days, fmt(num_format=COUNT, **extra))
         put(ws, row, col + 2, r.longest, fmt(num_format=DAYS, **extra))
         put(ws, row, col + 3, r.over_limit, fmt(num_format=COUNT, **extra))
-        put(ws, row, col + 4, ratio(r.on_time_rate), fmt(num_format=PCT, **extra))
-        put(ws, row, col + 5, MET_TEXT[r.met], fmt.light(MET_LIGHT[r.met], **extra))
+        put(ws, row, col + 4, rate(r.on_time_rate), fmt(num_format=PCT, **extra))
+        light = VERDICT_LIGHT[r.verdict]
+        put(ws, row, col + 5, r.verdict_text, fmt.light(light, text_wrap=True, **extra))
     row = HEADER_ROW + len(s.connection) + 2
     put(ws, row, 1, "附件1 时限（工作日；-- 为已取消环节）", fmt(bold=True, border=0))
     for ctype in load().customer_types:
@@ -77,24 +80,31 @@ def connection_sheet(book, fmt, s: Summary) -> None:
 
 
 def reliability_sheet(book, fmt, s: Summary) -> None:
+    half = s.period.kind == "H1"  # half-year figures: judged by the year-on-year cut alone
+    target = "全年目标（小时，仅供参考）" if half else "目标（小时）"
     headers = [
         ("区域", 8),
         ("单位", UNIT_WIDTH),
         ("用户数", 12),
         ("停电时户数", 12),
         ("平均停电时间（小时）", 11),
-        ("目标（小时）", 9),
+        (target, 11 if half else 9),
         ("上年同期平均（小时）", 11),
         ("同比变化", 9),
-        ("达到目标值", 9),
+        ("达到全年目标（参考）" if half else "达到目标值", 10 if half else 9),
         ("同比压降达标", 10),
         ("是否达标", 8),
     ]
+    rule = (
+        "上半年按同比压降 8% 认定达标，全年目标仅供参考"
+        if half
+        else "达到目标值或同比压降 8% 即为达标"
+    )
     ws = sheet(
         book,
         fmt,
         "供电可靠性汇总",
-        "供电可靠性汇总（平均停电时间 = Σ停电时户数 ÷ Σ用户数）",
+        f"供电可靠性汇总（平均停电时间 = Σ停电时户数 ÷ Σ用户数；{rule}）",
         headers,
         freeze_cols=2,
     )
@@ -112,7 +122,7 @@ def reliability_sheet(book, fmt, s: Summary) -> None:
             (ratio(r.average_hours), {"num_format": DAYS}),
             (r.target_hours, {"num_format": DAYS}),
             (ratio(r.last_average_hours), {"num_format": DAYS}),
-            (ratio(r.yoy_change), {"num_format": "+0.0%;-0.0%;0.0%"}),
+            (ratio(r.yoy_change), {"num_format": "+0.00%;-0.00%;0.00%"}),
             (MET_TEXT[r.met_target], {"align": "center"}),
             (MET_TEXT[r.met_cut], {"align": "center"}),
         ]
@@ -123,14 +133,15 @@ def reliability_sheet(book, fmt, s: Summary) -> None:
     top = HEADER_ROW + len(s.reliability) + 2
     put(ws, top, 1, "区域", fmt(bold=True))
     put(ws, top, 2, "全市平均（小时）", fmt(bold=True))
-    put(ws, top, 3, "目标（小时）", fmt(bold=True))
+    put(ws, top, 3, target, fmt(bold=True))
     for i, r in enumerate(city_rows, start=1):
         put(ws, top + i, 1, r.area)
         put(ws, top + i, 2, ratio(r.average_hours), fmt(num_format=DAYS))
         put(ws, top + i, 3, r.target_hours, fmt(num_format=DAYS))
     chart = book.add_chart({"type": "column"})
     first, last = top, top + len(city_rows) - 1  # 0-based rows of the data
-    for col, name, colour in ((1, "全市平均停电时间", "#5B9BD5"), (2, "目标", "#ED7D31")):
+    goal = "全年目标（参考）" if half else "目标"
+    for col, name, colour in ((1, "全市平均停电时间", "#5B9BD5"), (2, goal, "#ED7D31")):
         chart.add_series(
             {
                 "name": name,
@@ -140,7 +151,7 @@ def reliability_sheet(book, fmt, s: Summary) -> None:
                 "data_labels": {"value": True, "num_format": "0.00"},
             }
         )
-    chart.set_title({"name": "各区域平均停电时间与目标（小时）"})
+    chart.set_title({"name": f"各区域平均停电时间与{goal}（小时）"})
     chart.set_y_axis({"num_format": "0.00", "min": 0})
     chart.set_size({"width": 720, "height": 320})
     ws.insert_chart(top + len(city_rows) + 1, 0, chart)
@@ -158,7 +169,7 @@ def sanling_sheet(book, fmt, s: Summary) -> None:
         put(ws, row, 1, r.indicator, fmt(text_wrap=True))
         put(ws, row, 2, r.unit_of_measure, fmt(align="center"))
         put(ws, row, 3, r.total, fmt(num_format=COUNT if whole else "#,##0.00", bold=True))
-        put(ws, row, 4, r.share if r.share_of else None, fmt(num_format=PCT))
+        put(ws, row, 4, rate(r.share) if r.share_of else None, fmt(num_format=PCT))
         put(ws, row, 5, f"占 {r.share_of}" if r.share_of else "", fmt(text_wrap=True))
         fit(ws, row, headers, {1: r.indicator, 5: f"占 {r.share_of}" if r.share_of else ""})
         for col, unit in enumerate(units, start=6):

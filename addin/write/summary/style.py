@@ -4,6 +4,7 @@ headers in row 2, widths, frozen panes and an A3 landscape print set-up."""
 
 from __future__ import annotations
 
+from addin.model.figures import shown_rate
 from addin.write.palette import LIGHT_FILL, LIGHT_FONT
 from addin.write.xlsx import Formats, print_wide, put, put_row, wrapped_height
 
@@ -19,7 +20,7 @@ SHEETS = (
 )
 HEADER_ROW = 2  # 1-based, as in the ledger: title in row 1, headers in row 2
 FONT = "宋体"
-PCT, DAYS, COUNT = "0.0%", "0.00", "#,##0"
+PCT, DAYS, COUNT = "0.00%", "0.00", "#,##0"
 LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
 UNIT_WIDTH = 18  # room for the longest unit name, 济宁经济技术开发区
 
@@ -54,8 +55,14 @@ def sheet(
 
 
 def ratio(value):
-    """A rate or average that has no denominator shows as a dash, not as 0."""
+    """An average that has no denominator shows as a dash, not as 0."""
     return "—" if value is None else value
+
+
+def rate(value):
+    """A rate as its cell shows it at 0.00%: a dash without a denominator, and never 100.00%
+    unless it is exactly 1 (figures.shown_rate: Excel would round 0.99996 up)."""
+    return "—" if value is None else shown_rate(value)
 
 
 def fit(ws, row: int, headers: list[tuple[str, float]], values: dict[int, object]) -> None:
