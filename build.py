@@ -1,5 +1,6 @@
 """Build the Excel add-in on Linux: dist/taizhang.xlam, dist/taizhang.zip, and with --kit an
-offline install kit in dist/kit/.
+offline install kit in dist/kit/ (which carries the WPS add-in too, in kit/wps/). With --wps,
+only the WPS add-in, dist/wps/ (build_wps.py).
 
 The add-in is xlwings' classic ribbon add-in template (`quickstart_addin_ribbon.xlam` in the
 xlwings wheel). VBA cannot be written reliably outside Excel, so `xl/vbaProject.bin` is copied
@@ -34,6 +35,8 @@ import time
 import tomllib
 import zipfile
 from pathlib import Path
+
+import build_wps
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -172,6 +175,8 @@ def code_files() -> list[tuple[str, bytes]]:
         for path in sorted((ROOT / package).rglob("*")):
             rel = path.relative_to(ROOT)
             if path.is_dir() or "__pycache__" in rel.parts or path.suffix in (".pyc", ".pyo"):
+                continue
+            if rel.parts[:2] == ("templates", "wps"):  # the WPS add-in's sources: build_wps.py
                 continue
             if any(part.startswith(".") for part in rel.parts):
                 continue
@@ -372,6 +377,7 @@ def write_kit(
         kit / "install.bat", bat.replace("\r\n", "\n").replace("\n", "\r\n").encode("gbk")
     )
     write_text_atomic(kit / "INSTALL.md", render("INSTALL.md.j2", **context))
+    build_wps.write_wps(kit)
     return kit
 
 
@@ -388,8 +394,19 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the taizhang Excel add-in into dist/.")
-    parser.add_argument("--kit", action="store_true", help="also write the offline kit dist/kit/")
+    parser = argparse.ArgumentParser(
+        description="Build the taizhang Excel add-in into dist/ (with --wps, the WPS add-in)."
+    )
+    parser.add_argument(
+        "--kit",
+        action="store_true",
+        help="also write the offline kit dist/kit/ (with the WPS add-in in dist/kit/wps/)",
+    )
+    parser.add_argument(
+        "--wps",
+        action="store_true",
+        help="write only the WPS add-in, dist/wps/ (no xlwings needed)",
+    )
     parser.add_argument(
         "--no-download",
         action="store_true",
@@ -420,7 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        paths = list(build(args.interpreter, pythonpath=args.pythonpath))
+        if args.wps and not args.kit:
+            paths = [build_wps.write_wps(DIST)]
+        else:
+            paths = list(build(args.interpreter, pythonpath=args.pythonpath))
         if args.kit:
             paths.append(
                 write_kit(
@@ -431,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
                     pythonpath=args.pythonpath,
                 )
             )
-    except (BuildError, subprocess.CalledProcessError) as exc:
+    except (BuildError, build_wps.WpsBuildError, subprocess.CalledProcessError) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
     for path in paths:
@@ -442,7 +462,8 @@ def main(argv: list[str] | None = None) -> int:
             files = [p for p in path.rglob("*") if p.is_file()]
             size = sum(p.stat().st_size for p in files)
             wheels = len(list(path.glob("wheels/*.whl")))
-            print(f"{path.relative_to(ROOT)}/  {len(files)} files, {wheels} wheels, {size:,} bytes")
+            counted = f"{len(files)} files" + (f", {wheels} wheels" if path.name == "kit" else "")
+            print(f"{path.relative_to(ROOT)}/  {counted}, {size:,} bytes")
     print(f"built in {time.perf_counter() - start:.2f} s")
     return 0
 

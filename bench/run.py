@@ -5,7 +5,9 @@ same run on the same machine, so the ratios hold from one machine to the next.
 2. a warm in-process read + validate of that return against unzipping and XML-parsing it;
 3. `taizhang consolidate` (validate + consolidate) of 10, 100 and 1,000 returns, --jobs 1 and 2:
    wall time and peak memory of the process tree;
-4. the growth from 100 to 1,000 returns.
+4. the growth from 100 to 1,000 returns;
+5. the intake service (`taizhang serve` on loopback): uploads per second, 14 in parallel, and
+   the median of `POST /api/check` for the single return against the cold CLI on it.
 
 Medians over RUNS runs each. The returns are the demo's sample returns (addin.faces.samples), copied
 to N files. Writes bench/results.md. Usage: python bench/run.py [--runs 5] [--sizes 10,100,1000]
@@ -19,6 +21,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -47,6 +50,8 @@ WARM_RATIO_MAX = 10.0
 WALL_MAX_S = 20.0
 MEMORY_MAX = 1024 * MIB
 GROWTH_MAX = 11.0
+CHECK_MAX_S = 0.050  # issue 13: /api/check of one return, about a tenth of a cold press
+UPLOADS_PER_UNIT = 5
 
 
 # --- measuring a process tree --------------------------------------------------------------
@@ -245,8 +250,97 @@ def measure(sizes: list[int], runs: int, work: Path) -> dict:
                 flush=True,
             )
         shutil.rmtree(folder)
+    results["service"] = service_figures(work, single, source, runs)
+    svc = results["service"]
+    print(
+        f"服务：/api/check {svc['check'] * 1000:.1f} ms；并行上传 {svc['uploads']} 份 "
+        f"{svc['upload_seconds']:.1f} s（每秒 {svc['uploads'] / svc['upload_seconds']:.1f} 份）",
+        flush=True,
+    )
     results["load"][1] = os.getloadavg()[0]
     return results
+
+
+# --- the intake service ---------------------------------------------------------------------
+
+
+def _multipart(name: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "taizhang-bench-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), boundary
+
+
+def _post(url: str, code: str, body: bytes, content_type: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {code}", "Content-Type": content_type},
+    )
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return json.load(answer)
+
+
+def service_figures(work: Path, single: Path, source: list[Path], runs: int) -> dict:
+    """Start `taizhang serve` on a free loopback port; time /api/check and parallel uploads."""
+    import json
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    import openpyxl
+
+    from addin.faces.service.accounts import issue
+    from addin.read.reader import read_workbook
+
+    folder, sheet = work / "service", work / "账号.xlsx"
+    issue(folder, sheet)
+    rows = list(openpyxl.load_workbook(sheet)["账号"].iter_rows(values_only=True))[1:]
+    bureau = dict(rows)["市能源局"]
+    proc = subprocess.Popen(
+        [str(BIN / "taizhang"), "serve", "--data", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        port = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1]
+        url = f"http://127.0.0.1:{port}"
+        wb = read_workbook(single)
+        sheets = {
+            name: [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in s.rows]
+            for name, s in wb.sheets.items()
+        }
+        body = json.dumps({"sheets": sheets, "name": single.name}, ensure_ascii=False).encode()
+        check = timed(
+            lambda: _post(url + "/api/check", bureau, body, "application/json"),
+            runs=max(runs, 21),
+            warmup=3,
+        )
+        uploads = [(p.name, p.read_bytes()) for p in source] * UPLOADS_PER_UNIT
+
+        def send(item):
+            data, boundary = _multipart(*item)
+            return _post(
+                url + "/api/returns", bureau, data, f"multipart/form-data; boundary={boundary}"
+            )
+
+        send(uploads[0])  # the reader children and pandera warm, as in a service that runs
+        start = time.perf_counter()
+        with ThreadPoolExecutor(14) as pool:
+            done = list(pool.map(send, uploads))
+        seconds = time.perf_counter() - start
+        assert all("id" in d for d in done)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    return {"check": median(check), "uploads": len(uploads), "upload_seconds": seconds}
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -327,6 +421,15 @@ def report(results: dict) -> str:
                 f"| {'≤ ' + format(GROWTH_MAX, 'g') if gated else '—'} "
                 f"| {verdict(growth <= GROWTH_MAX) if gated else '—'} |"
             )
+    svc = results["service"]
+    per_second = svc["uploads"] / svc["upload_seconds"]
+    lines += [
+        f"| 服务 `POST /api/check` 一份台账（HTTP 往返，服务已热） | {svc['check'] * 1000:.1f} ms "
+        f"| 冷启动 CLI {results['cold_cli']:.3f} s | {svc['check'] / results['cold_cli']:.3f} | — "
+        f"| ≤ {CHECK_MAX_S * 1000:g} ms | {verdict(svc['check'] <= CHECK_MAX_S)} |",
+        f"| 服务并行上传 {svc['uploads']} 份（14 路，确认前落盘） | {svc['upload_seconds']:.2f} s "
+        f"| 每秒 {per_second:.1f} 份 | — | — | — | — |",
+    ]
     lines += [
         "",
         "进程树峰值内存每 50 ms 采样一次，把进程及其全部子进程的 RSS 相加（fork 出的子进程"

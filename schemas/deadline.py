@@ -15,10 +15,18 @@ Reading rules (decisions, so the validator and the summary agree):
   no end). It is True for 持续推进, for 已实现，持续巩固提升。 and for
   "2021年6月底前完成，持续推进" (dated).
 - Values without a year (6月底前, 年底前, 上半年) take the most recent year written earlier in
-  the same value, else the `year` argument (the period's year), else they are unknown.
-- Excel numbers: integers 1990..2100 are bare years; other numbers are serial dates in the
-  1900 system (serial 1 = 1900-01-01, Excel's fictitious 1900-02-29 = serial 60 is read as
-  1900-02-28 and flagged) or, with `date1904`, the 1904 system (serial 0 = 1904-01-01).
+  the same value, else the `year` argument, else they are unknown. A county's deadline is read
+  beside the city's (deadline_rules.read_county), in the city deadline's year.
+- 年中 is mid-year (due 06-30); 按季度, 按月, 即时, 随时 … are a rhythm of continuing work
+  (ongoing).
+- `past` marks a value that says when the work was done (已于2021年6月完成): a record, not a
+  promise; the validator weighs it against a city 已实现 differently from a deadline.
+- Excel numbers: integers 1990..2100 are bare years; 190001..210012 written as one number
+  (202106) are a year and month, 19000101..21001231 (20210630) a day; other numbers are
+  serial dates in the 1900 system (serial 1 = 1900-01-01, Excel's fictitious 1900-02-29 =
+  serial 60 is read as 1900-02-28 and flagged) or, with `date1904`, the 1904 system (serial
+  0 = 1904-01-01). A year of five digits or more (10000年6月底前) is not a date: unknown,
+  never wrapped into the period's year.
 - Nothing ever raises: anything unreadable is kind "unknown".
 """
 
@@ -49,79 +57,11 @@ class Deadline:
     also_ongoing: bool = False  # the value commits to continuing work, e.g. ……完成，持续推进
     ambiguous: bool = False  # e.g. 6月前: read as the end of June, flagged
     start: date | None = None  # first day of a range or of 自……起
+    past: bool = False  # says when the work was done (已于2021年6月完成), not by when it will be
 
     @property
     def dated(self) -> bool:
         return self.kind == "dated" and self.due is not None
-
-
-# --- comparison helpers the validator and the summary use -------------------------------
-
-
-def later_than(county: Deadline, city: Deadline, *, achieved_by: date | None = None) -> bool | None:
-    """Is the county's deadline later than the city's (which SPEC forbids)?
-
-    - city ongoing or unknown: None — the city set no date to exceed, so any county value is
-      acceptable.
-    - city achieved (已实现，持续巩固提升。): the city says the work was done when the plan was
-      issued. With `achieved_by` (the plan's issue date) that is a date: a dated county value
-      after it is later (True); the county's own 已实现…/持续推进 is fine (False). Without
-      `achieved_by`: None, as for ongoing.
-    - county unknown: None — the county's value is unreadable; that is reported once, by
-      whoever parses it, not again as "later".
-    - city dated, county ongoing (持续推进, 自2021年6月起 …): True — an open-ended answer
-      replaces a dated deadline with none, which is later than any date.
-    - city dated, county achieved (已实现): False — done already is never late.
-    - both dated: county.due > city.due (a coarser county value such as 2021年6月 against
-      the city's 2021年6月15日前 is later, since its last on-time day is later).
-    """
-    if county.kind == "unknown":
-        return None
-    if city.kind == "achieved" and achieved_by is not None:
-        return county.dated and county.due > achieved_by
-    if not city.dated:
-        return None
-    if county.kind == "achieved":
-        return False
-    if not county.dated:
-        return True
-    return county.due > city.due
-
-
-def compare(a: Deadline, b: Deadline) -> int | None:
-    """-1, 0 or 1 by due date when both are dated, else None (not comparable)."""
-    if not (a.dated and b.dated):
-        return None
-    return (a.due > b.due) - (a.due < b.due)
-
-
-def due_by(deadline: Deadline, as_of: date) -> bool:
-    """True when the deadline is dated and falls on or before `as_of` (到期)."""
-    return deadline.dated and deadline.due <= as_of
-
-
-_CN_QUARTER = "一二三四"
-
-
-def describe(deadline: Deadline) -> str:
-    """The deadline in the words an officer would write, for messages and hints."""
-    d = deadline.due
-    if deadline.dated and d is not None:
-        match deadline.precision:
-            case "day":
-                return f"{d.year}年{d.month}月{d.day}日"
-            case "xun":
-                part = {10: "上旬", 20: "中旬"}.get(d.day, "下旬")
-                return f"{d.year}年{d.month}月{part}"
-            case "month":
-                return f"{d.year}年{d.month}月底"
-            case "quarter":
-                return f"{d.year}年第{_CN_QUARTER[(d.month - 1) // 3]}季度末"
-            case "half":
-                return f"{d.year}年{'上' if d.month <= 6 else '下'}半年"
-            case _:
-                return f"{d.year}年底"
-    return {"ongoing": "持续推进", "achieved": "已实现"}.get(deadline.kind, deadline.raw)
 
 
 # --- parsing ----------------------------------------------------------------------------
@@ -169,10 +109,38 @@ def _parse_number(x: float, date1904: bool, *, ambiguous: bool, raw: str | None 
     if x == int(x) and 1990 <= x <= 2100:  # a bare year, not serial 1990 (= 1905)
         d = date(int(x), 12, 31)
         return Deadline(raw, "dated", d, "year", (d,))
+    if x == int(x) and 100_000 <= x <= 99_999_999:  # six to eight digits: 202106, 20210630
+        written = _written_number(x)
+        if written is None:
+            return Deadline(raw, "unknown")
+        return Deadline(raw, "dated", written[0], written[1], (written[0],))
+    if x > SERIAL_LAST:
+        return Deadline(raw, "unknown")  # past 2100: no deadline of this plan
     d, fake = serial_to_date(x, date1904)
     if d is None:
         return Deadline(raw, "unknown")
     return Deadline(raw, "dated", d, "day", (d,), ambiguous=ambiguous or fake)
+
+
+SERIAL_LAST = 73415  # 2100-12-31 in the 1900 system
+
+
+def _written_number(x: float) -> tuple[date, Precision] | None:
+    """202106 → (2021-06-30, month), 20210630 → (2021-06-30, day): a date typed as one number
+    (Excel keeps it as a number, not as a serial)."""
+    if x != int(x):
+        return None
+    n = int(x)
+    try:
+        if 190001 <= n <= 210012:
+            y, m = divmod(n, 100)
+            return _month_end(y, m), "month"
+        if 19000101 <= n <= 21001231:
+            y, md = divmod(n, 10000)
+            return date(y, md // 100, md % 100), "day"
+    except ValueError:  # 202113, 20210230: not a month or day
+        return None
+    return None
 
 
 def serial_to_date(x: float, date1904: bool = False) -> tuple[date | None, bool]:
@@ -231,14 +199,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, rx in (
         ("ymd", _Y + r"[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)[日号]?"),
         ("ymd", _Y + r"(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+        ("month", _Y + r"(?P<m>[01]\d)(?![\d月年])"),
         ("ymd", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"),
         ("xun", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月份?(?P<x>上中旬|中下旬|上旬|中旬|下旬|初)"),
         ("month", r"(?:" + _Y + r"年)?(?P<m>\d{1,2})月份?(?P<end>底|末|终)?"),
         ("month", _Y + r"[-./](?P<m>\d{1,2})(?![\d])(?P<end>底|末)?"),
         ("half", r"(?:" + _Y + r"年?)?(?P<h>上半年|下半年|H1|H2)"),
         ("quarter", r"(?:" + _Y + r"年?)?(?:第(?P<q1>\d)季度?|(?P<q2>\d)季度|Q(?P<q3>\d))"),
-        ("year", _Y + r"年(?P<end>底|末|终|内|度|初)?"),
-        ("year", r"(?:本|今|当)年(?P<end>底|末|终|内|度|初)?|年(?P<rel>底|末|终|内|初)"),
+        ("year", _Y + r"年(?P<end>底|末|终|内|度|初|中(?!旬))?"),
+        (
+            "year",
+            r"(?:本|今|当)年(?P<end>底|末|终|内|度|初|中(?!旬))?|年(?P<rel>底|末|终|内|初|中(?!旬))",
+        ),
         ("year", _Y + r"(?!\d)"),
     )
 )
@@ -246,7 +218,14 @@ _STARTS = set("0123456789年本今当上下第QH")
 _BEFORE = re.compile(r"之前|以前|前")
 _FROM = re.compile(r"起|开始|以来|以后|之后")
 _RANGE_GAP = {"-", "至", "到", "起至", "起到"}
-_ONGOING = re.compile(r"持续|长期|常态|坚持|每年|每季|每月|逐年|定期|不断|动态|久久为功")
+_ONGOING = re.compile(
+    r"持续|长期|常态|坚持|每年|每季|每月|逐年|定期|不断|动态|久久为功"
+    r"|按(?:年度?|半年|季度?|月|周|旬)|即时|随时|实时"
+)
+# Says when the work was done: 已于2021年6月完成, 2021年6月已完成, 已在5月底前实现.
+_PAST = re.compile(r"已经?(?:于|在)?[^，,;；]*?(?:完成|实现|建成|落实|达到|达成)")
+# A run of five or more digits written as a year: not a date at all.
+_LONG_YEAR = re.compile(r"\d{5,}(?=[年./-])")
 _ACHIEVED = re.compile(r"已经?(?:全面)?(?:实现|完成|达到|达成|落实|建成|具备)")
 _PURE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -325,6 +304,8 @@ def _bounds(st: _Stage, y: int) -> tuple[date, date, str, bool] | None:
             end = g.get("end") or g.get("rel")
             if end == "初":  # 年初: early in the year, read as the first quarter
                 return date(y, 1, 1), date(y, 3, 31), "quarter", True
+            if end == "中":  # 年中: mid-year, the first half's end
+                return date(y, 1, 1), date(y, 6, 30), "half", False
             ambiguous = st.before and not end and st.year is not None
             return date(y, 1, 1), date(y, 12, 31), "year", ambiguous
 
@@ -341,7 +322,7 @@ def _resolve(st: _Stage, y: int | None) -> tuple[date, date, str, bool] | None:
 @lru_cache(maxsize=4096)
 def _parse_text(raw: str, year: int | None, date1904: bool) -> Deadline:
     t = normalise(raw).rstrip("。.")
-    if not t:
+    if not t or _LONG_YEAR.search(t):
         return Deadline(raw, "unknown")
     ongoing = bool(_ONGOING.search(t))
     if _PURE_NUMBER.fullmatch(t) and 20000 <= float(t) <= 80000:
@@ -383,7 +364,7 @@ def _parse_text(raw: str, year: int | None, date1904: bool) -> Deadline:
         if start is not None and start > last[1]:
             start = None  # a beginning after the end (2021年6月起，2020年底前) says nothing
         return Deadline(raw, "dated", last[1], last[2], milestones, ongoing,
-                        any(s[3] for s in dues), start)  # fmt: skip
+                        any(s[3] for s in dues), start, bool(_PAST.search(t)))  # fmt: skip
     if unresolved:
         return Deadline(raw, "unknown")
     if _ACHIEVED.search(t):

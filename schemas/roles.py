@@ -1,15 +1,21 @@
 """Responsible units (责任单位): split a county's 县级责任单位 into units, recognise each unit's
 role from the keywords in `schemas/data/roles.toml`, read the city's 责任单位 into the roles it
-requires of a county, and spot a unit that belongs to another county.
+requires of a county, and tell what kind of name each unit is: the county's own, another
+county's office, the city's, or the city's generic wording copied (SPEC §2.5, last paragraph).
 
 Decisions:
 - A unit is a government department when one of its roles is (roles.toml `government`), or,
-  when no keyword matches at all, when its name ends like a government body (局, 委, 办,
-  办公室, 委员会, 政府, 管委会, 办事处, 大队). So 县市场监督管理局 counts as 其他相关政府部门
-  although no role lists it, while 县供电公司 never does.
+  when no keyword matches at all, when its name ends like a government body (roles.toml
+  `names.government_endings`). So 县市场监督管理局 counts as 其他相关政府部门 although no role
+  lists it, while 县供电公司 never does. Township wording (各镇街, 各乡镇（街道）) at the end of a
+  name is a government unit (人民政府). A name ending like a company (兖州煤业股份有限公司) is
+  an enterprise: recognised, not government.
 - 其他相关政府部门 means a government department other than the power department: it is met
   by a government unit with at least one role besides 电力主管部门 (or no keyword role at
   all), never by 县发改局 alone.
+- Another county's unit is a government office or supply company whose name names another
+  reporting unit and not the own one. Zone words (经开区, 高新区) alone name no reporting unit:
+  every county has its own zones. An enterprise carrying a county's name is nobody's office.
 """
 
 from __future__ import annotations
@@ -19,16 +25,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from schemas.reference import load
+from schemas.reference import _read, load
 
 POWER = "电力主管部门"
+SUPPLY = "供电企业"
 OTHER_GOVERNMENT = "其他相关政府部门"
 
 # Where a name ends like an organisation: safe to split 和/及/与 between two such names.
 _UNIT_ENDINGS = ("局", "委", "办", "中心", "公司", "所", "政府", "管委会", "部门", "大队", "办公室",
                  "委员会", "办事处", "集团", "站", "企业")  # fmt: skip
-# Where a name ends like a government body, for units no role keyword recognises.
-_GOVERNMENT_ENDINGS = ("局", "委", "办", "办公室", "委员会", "政府", "管委会", "办事处", "大队")
 # Split on the text as typed (the units are carried as the county wrote them), so the
 # full-width forms that NFKC would fold are listed too.
 _SEPARATORS = set("、,;/\n\r\t，；／﹐﹑﹔")
@@ -49,6 +54,15 @@ def _keywords() -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
     return tuple((r.name, r.government, tuple(_nfkc(k) for k in r.keywords)) for r in load().roles)
 
 
+@cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """roles.toml [names]: endings, township and zone words, the city's wording, NFKC."""
+    return {k: tuple(_nfkc(w) for w in v) for k, v in _read("roles.toml")["names"].items()}
+
+
+TOWNSHIP_ROLE = "人民政府"
+
+
 # The functions below are pure functions of a short string and are called a few hundred times
 # per return on the same few dozen unit names (measured: a third of a return's validation time
 # before caching). The caches hold immutable results; the public functions hand out copies.
@@ -56,8 +70,11 @@ def _keywords() -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
 
 @lru_cache(maxsize=4096)
 def _roles_of(unit: str) -> frozenset[str]:
-    name = _nfkc(unit)
-    return frozenset(role for role, _, words in _keywords() if any(w in name for w in words))
+    name = _nfkc(unit).strip()
+    found = {role for role, _, words in _keywords() if any(w in name for w in words)}
+    if name.endswith(_names()["township"]):
+        found.add(TOWNSHIP_ROLE)
+    return frozenset(found)
 
 
 def roles_of(unit: str) -> set[str]:
@@ -72,7 +89,32 @@ def is_government(unit: str) -> bool:
     if roles:
         gov = {role for role, government, _ in _keywords() if government}
         return bool(roles & gov)
-    return _nfkc(unit).strip().endswith(_GOVERNMENT_ENDINGS)
+    return _nfkc(unit).strip().endswith(_names()["government_endings"])
+
+
+def is_enterprise(unit: str) -> bool:
+    """A company or the like that no role names (兖州煤业股份有限公司): recognised, not government."""
+    return not _roles_of(unit) and _nfkc(unit).strip().endswith(_names()["enterprise_endings"])
+
+
+def recognised(unit: str) -> bool:
+    """The kind of the unit is known: a role, a government-like name or an enterprise."""
+    return bool(_roles_of(unit)) or is_government(unit) or is_enterprise(unit)
+
+
+@lru_cache(maxsize=4096)
+def is_generic(unit: str) -> bool:
+    """The city's own wording (各供电企业, 各县（市、区）电力主管部门 …): no county unit named."""
+    name = _nfkc(unit).strip()
+    names = _names()
+    return name in names["generic"] or name.startswith(names["generic_starts"])
+
+
+@lru_cache(maxsize=4096)
+def is_city_level(unit: str) -> bool:
+    """A unit of the city (济宁市…, 国网济宁供电公司, 市能源局) that names no reporting unit."""
+    name = _nfkc(unit).strip()
+    return name.startswith(_names()["city_starts"]) and not _units_named(unit)
 
 
 def _looks_like_unit(text: str) -> bool:
@@ -186,15 +228,16 @@ def missing_roles(county_units: list[str], required: Required) -> list[str]:
     return missing
 
 
+def _all_spellings(unit) -> set[str]:
+    return {_nfkc(s) for s in (unit.name, *unit.aliases, *unit.old_names, *unit.stems) if s}
+
+
 @cache
 def _spellings() -> tuple[tuple[str, str], ...]:
-    """(spelling, unit name) for every name, alias, old name and stem, longest first."""
-    pairs = {
-        (_nfkc(s), u.name)
-        for u in load().units
-        for s in (u.name, *u.aliases, *u.old_names, *u.stems)
-        if s
-    }
+    """(spelling, unit name) for every name, alias, old name and stem that names a reporting
+    unit by itself (not a bare zone word such as 经开区), longest first."""
+    zones = set(_names()["zone_words"])
+    pairs = {(s, u.name) for u in load().units for s in _all_spellings(u) if s not in zones}
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
@@ -221,14 +264,24 @@ def _units_named(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def names_own(unit_name: str, own_unit: str) -> bool:
+    """The name names the own unit, its zone words included (经开区… in 济宁经济技术开发区's)."""
+    own, _ = load().unit_named(_nfkc(own_unit or ""))
+    name = _nfkc(unit_name or "")
+    if own is None:
+        return bool(own_unit) and _nfkc(own_unit).strip() in name
+    return any(s in name for s in _all_spellings(own))
+
+
 @lru_cache(maxsize=4096)
 def unit_of_other_county(unit_name: str, own_unit: str) -> str | None:
     """The other reporting unit a responsible unit belongs to (曲阜市供电中心 in 泗水县's
-    return → 曲阜市), or None when it names none, or also names the own unit
-    (嘉祥县经开区增量配电公司 in 嘉祥县's return is 嘉祥's own)."""
-    own, _ = load().unit_named(_nfkc(own_unit or ""))
-    own_name = own.name if own else _nfkc(own_unit or "").strip()
+    return → 曲阜市), or None: when it names none (经开区管委会 in 邹城市's return is 邹城市's
+    own zone), also names the own unit (嘉祥县经开区增量配电公司 in 嘉祥县's return), or is
+    not a government office or supply company (兖州煤业股份有限公司 in 邹城市's return)."""
     named = _units_named(unit_name or "")
-    if not named or own_name in named:
+    if not named or names_own(unit_name, own_unit):
+        return None
+    if not (is_government(unit_name) or SUPPLY in _roles_of(unit_name)):
         return None
     return named[0]

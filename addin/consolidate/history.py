@@ -32,7 +32,8 @@ from addin.model.findings import Finding, make, ordered
 from addin.model.ledger import Return
 from addin.model.summary import FindingRow, Summary, UnitRow
 from addin.model.workbook import a1
-from schemas.deadline import Deadline, later_than
+from schemas.deadline import Deadline
+from schemas.deadline_rules import later_than
 from schemas.reference import Period, load
 from schemas.sheets import (
     CONNECTION,

@@ -18,16 +18,18 @@ a fake. This module imports no xlwings.
 from __future__ import annotations
 
 import sys
+import tomllib
 import traceback
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
 from addin.faces import boundary
 from addin.faces.console import refresh
-from addin.model.ledger import Source
-from addin.model.workbook import CellValue, Sheet, Workbook
+from addin.model.workbook import CellValue
+from addin.pipeline.check import check_sheets, meta_of
 from addin.write.mark import cell_link, results_rows
 from addin.write.template.book import ledger_filename, mark_key, write_ledger
 from schemas.reference import load
@@ -42,14 +44,11 @@ from schemas.sheets import (
 TITLE = "台账"
 Rows = tuple[tuple[CellValue, ...], ...]
 
-HELP = (
-    "“台账”按钮按当前工作簿决定做什么：\n"
-    "· 县区台账（用“taizhang template”生成的模板填写）：校验当前内容，含未保存的修改；"
-    "问题列在“校验结果”表，并把有问题的单元格标红。单元格内容不会被改动。\n"
-    "· 市局控制台（用“taizhang console”生成）：校验收件文件夹中的全部台账，"
-    "写出全市汇总，刷新各单位报送情况。\n"
-    "· 其他工作簿：可新建一份空白台账。"
+WORDS = tomllib.loads(
+    resources.files("schemas").joinpath("data", "button.toml").read_text(encoding="utf-8")
 )
+CHECK, EXCEL = WORDS["check"], WORDS["excel"]  # [wps] is the WPS add-in's (build.py --wps)
+HELP = EXCEL["help"]
 
 
 class BookAdapter(Protocol):
@@ -99,55 +98,23 @@ class Outcome:
 # --- reading the live workbook ------------------------------------------------------------
 
 
-def _cell(value: CellValue) -> CellValue:
-    """Live values as the file reader (read.py) gives them: "" is empty, a date cell at
-    midnight is a date, a duration is Excel's number of days."""
-    if value == "":
-        return None
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
-    return value
-
-
 def read_meta(book: BookAdapter) -> dict[str, CellValue]:
     """Key/value rows of the hidden `_taizhang` sheet (column A key, column B value)."""
     if META_SHEET not in dict(book.sheets()):
         return {}
-    meta: dict[str, CellValue] = {}
-    for values in book.read_sheet(META_SHEET):
-        if values and isinstance(values[0], str) and values[0].strip():
-            meta[values[0].strip()] = _cell(values[1]) if len(values) > 1 else None
-    return meta
+    return meta_of(book.read_sheet(META_SHEET))
 
 
-def live_workbook(book: BookAdapter, meta: dict[str, CellValue]) -> Workbook:
-    """Every sheet but our own results list, as the validator's Workbook."""
-    sheets = {}
-    for name, hidden in book.sheets():
+def live_sheets(book: BookAdapter) -> tuple[dict[str, Rows], list[str]]:
+    """Every sheet's values and the names of the hidden ones, in tab order."""
+    sheets, hidden = {}, []
+    for name, is_hidden in book.sheets():
         if name == RESULTS_SHEET:
-            continue
-        rows = tuple(tuple(_cell(v) for v in row) for row in book.read_sheet(name))
-        sheets[name] = Sheet(name=name, rows=rows, hidden=hidden)
-    return Workbook(
-        sheets=sheets,
-        source=f"Excel:{book.name}",
-        format="excel",
-        date1904=book.date1904,
-        meta=meta,
-    )
-
-
-def live_source(book: BookAdapter):
-    return Source(
-        path=str(book.path) if book.path else f"Excel:{book.name}",
-        name=book.name,
-        sha256=None,
-        size=None,
-        mtime=None,
-        format="excel",
-    )
+            continue  # our own list: never read back as the ledger
+        sheets[name] = book.read_sheet(name)
+        if is_hidden:
+            hidden.append(name)
+    return sheets, hidden
 
 
 # --- the three things the button does -------------------------------------------------------
@@ -156,10 +123,16 @@ def live_source(book: BookAdapter):
 def check_ledger(
     book: BookAdapter, meta: dict[str, CellValue], *, today: date | None = None
 ) -> Outcome:
-    from addin.validate.validator import validate_workbook  # pandera: ~0.6 s, only when checking
-
-    wb = live_workbook(book, meta)
-    ret = validate_workbook(wb, live_source(book), period=None, today=today)
+    sheets, hidden = live_sheets(book)
+    wb, ret = check_sheets(
+        sheets,
+        meta,
+        name=book.name,
+        path=book.path,
+        date1904=book.date1904,
+        hidden=hidden,
+        today=today,
+    )
     counts = ret.counts
     rows = results_rows(ret.findings)
     sheet_col, cell_col = rows[0].index("工作表"), rows[0].index("单元格")
@@ -176,24 +149,24 @@ def check_ledger(
     if not ret.findings:
         if RESULTS_SHEET in dict(book.sheets()):
             book.write_sheet(RESULTS_SHEET, rows)  # an old list would mislead
-        text = "校验通过：未发现问题。上次的标记已清除。"
+        text = CHECK["clean"]
         book.message(text)
         return Outcome("ledger", text)
     book.write_sheet(RESULTS_SHEET, rows, links=links)
     marked = min(len(keys), capacity)
     parts = [
-        f"校验完成：错误 {counts['error']} 条，警告 {counts['warning']} 条。",
-        f"问题已列在“{RESULTS_SHEET}”表（点单元格地址可跳转）",
+        CHECK["counts"].format(error=counts["error"], warning=counts["warning"]),
+        CHECK["listed"].format(sheet=RESULTS_SHEET),
     ]
     if has_marks:
-        parts.append(f"，{marked} 个单元格已标红。")
+        parts.append(CHECK["marked"].format(marked=marked))
         if marked < len(keys):
-            parts.append(f"另有 {len(keys) - marked} 个单元格超出标记区容量，未标红。")
+            parts.append(CHECK["overflow"].format(over=len(keys) - marked))
     else:
-        parts.append("。此工作簿没有标记区（不是本模板生成），未标红。")
-    parts.append("单元格内容没有被改动。")
+        parts.append(CHECK["no_marks"])
+    parts.append(CHECK["untouched"])
     if counts["error"]:
-        parts.append("有错误的台账会被退回，请修改后再校验。")
+        parts.append(CHECK["returned"])
     text = "".join(parts)
     book.message(text)
     return Outcome("ledger", text)
@@ -208,10 +181,7 @@ def run_console_book(book: BookAdapter) -> Outcome:
 def offer_new(book: BookAdapter, *, today: date | None = None) -> Outcome:
     """Neither a ledger nor the console: ask for a unit to create a blank ledger for."""
     ref = load()
-    answer = book.ask(
-        "当前工作簿不是台账，也不是市局控制台。\n"
-        "要新建空白台账，请输入报送单位（如 任城区）；留空则显示使用说明。",
-    )
+    answer = book.ask(EXCEL["ask_unit"])
     if answer is None:
         return Outcome("cancelled", "")
     if not answer.strip():
@@ -219,27 +189,27 @@ def offer_new(book: BookAdapter, *, today: date | None = None) -> Outcome:
         return Outcome("help", HELP)
     unit, _old = ref.unit_named(answer.strip())
     if unit is None:
-        text = f"报送单位“{answer.strip()}”不在单位名单中：可选 {'、'.join(ref.unit_names)}"
+        text = EXCEL["unit_unknown"].format(unit=answer.strip(), units="、".join(ref.unit_names))
         book.message(text)
         return Outcome("failed", text)
     code = book.ask(
-        "报送期次（如 2021Y 年度、2022H1 上半年、2021P 制定台账）：",
+        EXCEL["ask_period"],
         default=default_period(today or date.today()),
     )
     if code is None:
         return Outcome("cancelled", "")
     period = ref.period(code.strip())
     if period is None:
-        text = f"报送期次“{code.strip()}”无法识别：应为 YYYYH1、YYYYY 或 2021P，例如 2021Y"
+        text = EXCEL["period_unknown"].format(code=code.strip())
         book.message(text)
         return Outcome("failed", text)
     folder = book.path.parent if book.path else Path.home() / "Documents"
     target = folder / ledger_filename(unit.name, period)
     if target.exists():
-        text = f"“{target}”已存在，未覆盖，已为您打开。"
+        text = EXCEL["exists"].format(path=target)
     else:
         target = write_ledger(unit.name, period, target)
-        text = f"已新建空白台账：{target}"
+        text = EXCEL["created"].format(path=target)
     book.open(target)
     book.message(text)
     return Outcome("created", text)

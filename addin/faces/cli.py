@@ -217,6 +217,45 @@ def demo(output: Path) -> None:
     sys.exit(run_demo(output))
 
 
+@cli.command()
+@click.option(
+    "--data", "folder", required=True, type=click.Path(path_type=Path), help="服务的数据文件夹"
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="口令表 账号.xlsx"
+)
+@click.option(
+    "--rotate",
+    "rotate",
+    multiple=True,
+    metavar="UNIT",
+    help="给这个单位（或 市能源局）换发新口令，旧口令作废；可重复",
+)
+def accounts(folder: Path, output: Path, rotate: tuple[str, ...]) -> None:
+    """建立报送服务的数据文件夹和各单位的口令，写出口令表。"""
+    from addin.faces.service.accounts import issue
+
+    require_suffix(output, ".xlsx", "-o")
+    issued = issue(folder, output, rotate)
+    click.echo(f"已写出口令表：{output}（{len(issued)} 个账号：{'、'.join(n for n, _ in issued)}）")
+    click.echo(f"口令只以加盐散列保存在“{folder}”中；请妥善保管口令表，分发后删除电子副本。")
+
+
+@cli.command()
+@click.option(
+    "--data", "folder", required=True, type=click.Path(path_type=Path), help="服务的数据文件夹"
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听地址；0.0.0.0 对局域网开放"
+)
+@click.option("--port", default=8750, show_default=True, type=click.IntRange(0, 65535), help="端口")
+def serve(folder: Path, host: str, port: int) -> None:
+    """运行台账报送服务（县区上传、市局看板），按 Ctrl-C 停止。"""
+    from addin.faces.service.app import serve as run
+
+    run(folder, host, port, echo=click.echo)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="taizhang", standalone_mode=False)

@@ -1,7 +1,13 @@
 """The one shape every source takes before validation: named sheets of cell values.
 
 A file read from disk (read.py) and a workbook open in Excel (excel.py) both become a
-Workbook, so validation never knows where the values came from."""
+Workbook, so validation never knows where the values came from.
+
+Cells hold what a person sees: a formula's calculated value; a formula that failed as the
+error Excel shows ("#DIV/0!", see `is_error_value`); a formula saved without any calculated
+value (a file written by a script) as its text with the "=" ("=SUM(C3:C8)", see
+`is_formula_text`). Plain strings, so a Workbook crosses a process boundary as JSON unchanged.
+Hidden and very hidden sheets are kept, flagged `hidden`: they are not the ledger."""
 
 from __future__ import annotations
 
@@ -11,6 +17,25 @@ from datetime import date, datetime, time
 from typing import Any
 
 CellValue = str | float | int | bool | date | datetime | time | None
+
+# What Excel, WPS and LibreOffice show for a formula that failed.
+ERROR_VALUES = ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
+                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")  # fmt: skip
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+_FORMULA_TEXT = re.compile(r"^=\s*\S")
+
+
+def is_error_value(value: object) -> bool:
+    """The cell shows a formula error (#DIV/0!, #N/A, LibreOffice's Err:502 …)."""
+    if type(value) is not str or not value or value[0] not in "#E \t":
+        return False  # every cell of a return is asked: most are answered by the first test
+    text = value.strip()
+    return text.upper() in ERROR_VALUES or bool(_LIBREOFFICE_ERROR.match(text))
+
+
+def is_formula_text(value: object) -> bool:
+    """The cell is a formula the file carries no calculated value for (=SUM(C3:C8))."""
+    return type(value) is str and value[:1] == "=" and bool(_FORMULA_TEXT.match(value))
 
 
 def column_letter(col: int) -> str:

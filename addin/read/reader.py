@@ -18,9 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from addin.model.workbook import Sheet, Workbook
+from addin.model.workbook import Sheet, Workbook, parse_a1
+from addin.read import formulas
 from addin.read.failure import MB, ReadFailure, fail, size_text
-from addin.read.guard import check_zip
+from addin.read.guard import MAX_COLS, MAX_ROWS, check_zip
 from addin.read.ole import check_xls
 from addin.read.sniff import FORMATS, sniff
 from schemas.sheets import META_SHEET
@@ -108,6 +109,7 @@ def _calamine(path: Path, fmt: str, merged: dict[str, list]) -> dict[str, Sheet]
             shutil.copyfile(path, target)
     try:
         sheets: dict[str, Sheet] = {}
+        found = formulas.scan(path, fmt)
         with CalamineWorkbook.from_path(str(target)) as wb:
             for index, meta in enumerate(wb.sheets_metadata):
                 if meta.name in sheets:
@@ -122,8 +124,10 @@ def _calamine(path: Path, fmt: str, merged: dict[str, list]) -> dict[str, Sheet]
                         continue  # a chart or dialog sheet holds no ledger values
                     raise
                 ranges = sheet.merged_cell_ranges or merged.get(meta.name)
-                if ranges:
+                shown = found.get(meta.name)
+                if ranges or shown:
                     values = [[_cell(v) for v in r] for r in rows]
+                    _overlay(values, shown)
                     _spread_merged(values, ranges)
                     cells = tuple(map(tuple, values))
                 else:
@@ -133,6 +137,7 @@ def _calamine(path: Path, fmt: str, merged: dict[str, list]) -> dict[str, Sheet]
                     rows=cells,
                     hidden=meta.visible != SheetVisibleEnum.Visible,
                 )
+        _follow_references(sheets)
         return sheets
     except ReadFailure:
         raise
@@ -147,6 +152,71 @@ def _calamine(path: Path, fmt: str, merged: dict[str, list]) -> dict[str, Sheet]
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _overlay(rows: list[list[Any]], shown: dict[tuple[int, int], str] | None) -> None:
+    """Put into the grid what calamine read as empty: a formula error as Excel shows it, a
+    formula saved without a value as its text (formulas.py). calamine's grid ends at its last
+    value, so it grows to hold them, within the guard's bounds."""
+    if not shown:
+        return
+    width = max((len(r) for r in rows), default=0)
+    for (r, c), value in sorted(shown.items()):
+        if r >= MAX_ROWS or c >= MAX_COLS:
+            continue  # the guard's bounds: calamine's grid stops at its last value
+        while len(rows) <= r:
+            rows.append([None] * width)
+        row = rows[r]
+        if len(row) <= c:
+            row.extend([None] * (c + 1 - len(row)))
+        if row[c] is None:
+            row[c] = value
+
+
+REFERENCE_DEPTH = 8  # =B3 whose B3 is =C3 …: followed this far, then left as it is
+
+
+def _follow_references(sheets: dict[str, Sheet]) -> None:
+    """A formula saved without a value that only points at one cell (=E3, =$E$3,
+    =任务台账!E3) shows that cell's value, as Excel shows it: an empty cell reads as 0."""
+    pending = [
+        (name, r, c)
+        for name, sheet in sheets.items()
+        for r, row in enumerate(sheet.rows)
+        for c, v in enumerate(row)
+        if isinstance(v, str) and v.startswith("=") and _target(name, v) is not None
+    ]
+    if not pending:
+        return
+    grids = {name: [list(row) for row in sheets[name].rows] for name in {p[0] for p in pending}}
+
+    def value(name: str, r: int, c: int, depth: int) -> Any:
+        grid = grids.get(name)
+        v = grid if grid is not None else sheets[name].rows
+        cell = v[r][c] if r < len(v) and c < len(v[r]) else None
+        if isinstance(cell, str) and cell.startswith("=") and depth < REFERENCE_DEPTH:
+            where = _target(name, cell)
+            if where is not None and where[0] in sheets:
+                return value(*where, depth + 1)
+        return 0.0 if cell is None else cell
+
+    for name, r, c in pending:
+        target = _target(name, grids[name][r][c])
+        if target is not None and target[0] in sheets:
+            grids[name][r][c] = value(*target, 1)
+    for name, grid in grids.items():
+        old = sheets[name]
+        sheets[name] = Sheet(old.name, tuple(map(tuple, grid)), old.hidden)
+
+
+def _target(sheet: str, formula: str) -> tuple[str, int, int] | None:
+    """(sheet, 0-based row, column) a formula of one cell reference points at, else None."""
+    body = formula[1:].strip()
+    if "!" in body:
+        sheet, _, body = body.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+    where = parse_a1(body)
+    return (sheet, where[0] - 1, where[1] - 1) if where else None
 
 
 def _spread_merged(rows: list[list[Any]], ranges) -> None:

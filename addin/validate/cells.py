@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+from schemas import plausible
 from schemas.sheets import STATUSES
 
 # Problems a parser reports (the caller maps each to a finding code of its sheet's family).
@@ -38,8 +39,8 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if math.isnan(value):
-            return ""
+        if not math.isfinite(value):  # a NaN or infinite cell holds something, not a number
+            return "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "Infinity"
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
@@ -93,6 +94,19 @@ def is_blank(value: Any) -> bool:
     return text(value) == ""
 
 
+def says_nothing(value: Any) -> bool:
+    """Empty, or only a word that says nothing (无, 暂无, /, 同上 … schemas/data/words.toml):
+    where a text is required, it counts as empty (SPEC §2.5)."""
+    return plausible.says_nothing(text(value))
+
+
+def typed_note(value: Any) -> str:
+    """What a "not filled" message adds when the cell is not empty but says nothing: the
+    words typed, quoted, so the officer sees why they do not count."""
+    shown_ = shown(value)
+    return f"（填的“{shown_}”不算内容）" if shown_ else ""
+
+
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
@@ -113,10 +127,8 @@ def _number(value: Any) -> tuple[float | None, str | None]:
     if value is None or isinstance(value, bool):
         return (None, None) if value is None else (None, NOT_NUMBER)
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and math.isnan(value):
-            return None, None
-        if isinstance(value, float) and math.isinf(value):
-            return None, NOT_NUMBER
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, NOT_NUMBER  # NaN or infinity: something is there, and not a number
         return float(value), None
     if isinstance(value, (date, datetime, time)):
         return None, NOT_NUMBER
@@ -162,7 +174,16 @@ def serial_date(serial: float, date1904: bool = False) -> date | None:
     return epoch + timedelta(days=int(serial))
 
 
+def _month_end(y: int, m: int) -> date:
+    return date(y, 12, 31) if m == 12 else date(y, m + 1, 1) - timedelta(days=1)
+
+
+DATE_YEARS = (1900, 9999)  # a date outside these is not a date, never wrapped into them
+
+
 def _ymd(y: int, m: int, d: int) -> date | None:
+    if not DATE_YEARS[0] <= y <= DATE_YEARS[1]:
+        return None
     try:
         return date(y, m, d)
     except ValueError:
@@ -174,10 +195,9 @@ def to_date(value: Any, date1904: bool = False) -> tuple[date | None, str | None
     2021年5月20日, 2021.5.20, 2021/5/20, 2021-05-20, 20210520 (a time part is dropped)."""
     if value is None:
         return None, None
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        return (day, None) if day.year >= DATE_YEARS[0] else (None, NOT_DATE)
     if isinstance(value, (bool, time)):
         return None, NOT_DATE
     if isinstance(value, (int, float)):
@@ -206,6 +226,10 @@ def done_date(value: Any, date1904: bool = False, year: int | None = None):
     followed by words (2021年6月30日完成) and a two-digit year (21.6.30). The deadline grammar
     reads the words; a range, a coarser span (上半年) or an ambiguous value is still not a date."""
     found, problem = to_date(value, date1904)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if problem == NOT_DATE and number and float(value).is_integer() and 190001 <= value <= 210012:
+        y, m = divmod(int(value), 100)  # 202106: a month, as typed, not a serial
+        return (_month_end(y, m), None) if 1 <= m <= 12 else (None, NOT_DATE)
     if problem != NOT_DATE or not isinstance(value, str):
         return found, problem
     s = text(value).translate(_LOOKALIKE).replace(" ", "")

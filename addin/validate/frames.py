@@ -60,18 +60,19 @@ class Table:
 
 
 def find_sheet(wb: Workbook, name: str) -> Sheet | None:
+    """The visible sheet with the ledger's name (spaces aside); a hidden one is never the
+    ledger, whatever it holds (SPEC §2.5): hidden_copies reports it."""
     found = wb.sheet(name)
-    if found is not None:
+    if found is not None and not found.hidden:
         return found
     wanted = cells.compact(name)
-    return next((s for s in wb.sheets.values() if cells.compact(s.name) == wanted), None)
+    return next(
+        (s for s in wb.sheets.values() if not s.hidden and cells.compact(s.name) == wanted), None
+    )
 
 
-def locate(wb: Workbook, layout: SheetLayout) -> tuple[Table | None, list[Finding]]:
-    """The sheet's table, or None with the file.* findings that say why it cannot be read."""
-    sheet = find_sheet(wb, layout.name)
-    if sheet is None:
-        return None, [make("file.sheet-missing", sheet=layout.name, sheet_name=layout.name)]
+def _header_row(sheet: Sheet, layout: SheetLayout) -> tuple[int, dict[str, int]]:
+    """The row of the first rows holding most of the layout's headers, and where each is."""
     wanted = {cells.compact(c.header): c.key for c in layout.columns}
     best_row, best = 0, {}
     for row in range(1, min(HEADER_SCAN_ROWS, sheet.max_row) + 1):
@@ -82,8 +83,43 @@ def locate(wb: Workbook, layout: SheetLayout) -> tuple[Table | None, list[Findin
                 found[key] = col
         if len(found) > len(best):
             best_row, best = row, found
+    return best_row, best
+
+
+def _enough(found: dict, layout: SheetLayout) -> bool:
     # Half the headers (at least two) make a header row; fewer is no header row at all.
-    if len(best) < max(2, len(layout.columns) // 2):
+    return len(found) >= max(2, len(layout.columns) // 2)
+
+
+def hidden_copies(wb: Workbook, layouts, skip: tuple[str, ...] = ()) -> list[Finding]:
+    """A warning for each hidden sheet carrying a ledger sheet's name or headers: it is not
+    what gets read or counted, and a person looking at the file does not see it."""
+    found = []
+    for sheet in wb.sheets.values():
+        if not sheet.hidden or sheet.name in skip:
+            continue
+        name = cells.compact(sheet.name)
+        for layout in layouts:
+            if cells.compact(layout.name) in name:
+                why = f"名称与台账工作表“{layout.name}”相同或相近"
+            elif _enough(_header_row(sheet, layout)[1], layout):
+                why = f"带有台账工作表“{layout.name}”的表头"
+            else:
+                continue
+            found.append(
+                make("file.hidden-sheet", sheet_name=sheet.name, why=why, ledger=layout.name)
+            )
+            break
+    return found
+
+
+def locate(wb: Workbook, layout: SheetLayout) -> tuple[Table | None, list[Finding]]:
+    """The sheet's table, or None with the file.* findings that say why it cannot be read."""
+    sheet = find_sheet(wb, layout.name)
+    if sheet is None:
+        return None, [make("file.sheet-missing", sheet=layout.name, sheet_name=layout.name)]
+    best_row, best = _header_row(sheet, layout)
+    if not _enough(best, layout):
         return None, [
             make(
                 "file.header-missing",

@@ -17,6 +17,7 @@ import pandera.errors
 from pandera.engines import pandas_engine
 
 from addin.model.findings import Finding, make
+from addin.validate.cells import typed_note
 from addin.validate.frames import Table
 from schemas import models
 from schemas.models import MIN_PROGRESS_CHARS
@@ -42,6 +43,27 @@ def _status(row: pd.Series) -> dict:
     return {"status": row[TASKS.column("status").header]}
 
 
+def _typed(key: str) -> Params:
+    """{status} and {typed}: the words that say nothing the cell holds, quoted."""
+    header = TASKS.column(key).header
+
+    def params(row: pd.Series) -> dict:
+        return {**_status(row), "typed": _quoted(row.get(header))}
+
+    return params
+
+
+def _quoted(value) -> str:
+    # a missing frame value is NaN, not what the county typed
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else typed_note(value)
+    )
+
+
+def _typed_note(row: pd.Series) -> str:
+    return _quoted(row.get(models.C["note"]))  # 说明, the same header on every indicator sheet
+
+
 STEPS = tuple(step_key(s) for s in ("受理并答复供电方案", "设计审查", "中间检查", "验收送电"))
 C = models.C
 R = models.R
@@ -62,13 +84,18 @@ RULES: dict[tuple[str, str | None], Rule] = {
         "status.date-without-done", "done_date", ("status",), params=_status
     ),
     ("behind_needs_problems", None): Rule(
-        "status.problems-missing", "problems", ("status",), params=_status
+        "status.problems-missing", "problems", ("status",), params=_typed("problems")
     ),
-    ("behind_needs_plan", None): Rule("status.plan-missing", "plan", ("status",), params=_status),
+    ("behind_needs_plan", None): Rule(
+        "status.plan-missing", "plan", ("status",), params=_typed("plan")
+    ),
     ("progress_needed", None): Rule(
-        "status.progress-missing", "progress", ("status",), params=_status, planning=False
+        "status.progress-missing",
+        "progress",
+        ("status",),
+        params=_typed("progress"),
+        planning=False,
     ),
-    ("na_needs_reason", None): Rule("status.na-without-reason", "progress", ("status", "problems")),
     ("overdue_not_on_schedule", None): Rule(
         "status.overdue-on-schedule",
         "status",
@@ -116,7 +143,12 @@ RULES: dict[tuple[str, str | None], Rule] = {
         "indicator.over-limit-unexplained",
         "note",
         ("over_limit",),
-        params=lambda r: {"over_limit": _num(r[C["over_limit"]])},
+        params=lambda r: {
+            "over_limit": _num(r[C["over_limit"]]),
+            "typed": _typed_note(r),
+            "claim": "",
+            "claim_hint": "",
+        },
     ),
     ("outage_within_year", None): Rule(
         "indicator.outage-impossible",
@@ -136,6 +168,7 @@ RULES: dict[tuple[str, str | None], Rule] = {
             "average": _num(round(r[R["outage_hours"]] / r[R["customers"]], 2)),
             "target": _num(r["_target"]),
             "cut": f"{r['_cut']:.0%}",
+            "typed": _typed_note(r),
         },
     ),
     ("whole_where_counted", None): Rule("indicator.not-whole", "value"),

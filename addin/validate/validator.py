@@ -17,20 +17,22 @@ from addin.model.ledger import Return, Source
 from addin.model.workbook import Workbook
 from addin.validate import cells
 from addin.validate.checks.cover import Cover, check_cover, template_unit
+from addin.validate.checks.cross import check_cross, claims
+from addin.validate.checks.formula_cells import Screened, only_root_causes, screen
 from addin.validate.checks.indicators import CHECKS as INDICATOR_CHECKS
 from addin.validate.checks.task_ids import check_ids
 from addin.validate.checks.task_rows import Context, check_rows
-from addin.validate.frames import Table, locate
+from addin.validate.frames import Table, hidden_copies, locate
 from addin.validate.pandera_map import run_model
 from schemas.reference import Period, load
-from schemas.sheets import ALL_SHEETS, COVER, META_TEMPLATE_ID, TASKS
+from schemas.sheets import ALL_SHEETS, COVER, META_SHEET, META_TEMPLATE_ID, TASKS
 
 log = logging.getLogger(__name__)
 
 
-def _taken(table: Table, findings: list[Finding]) -> set[tuple[int, str]]:
+def _taken(table: Table, findings: list[Finding], screened: Screened) -> set[tuple[int, str]]:
     keys = {c.header: c.key for c in table.layout.columns}
-    return {
+    return screened.cells | {
         (f.row, keys[f.column])
         for f in findings
         if f.sheet == table.name and f.row is not None and f.column in keys
@@ -59,10 +61,16 @@ def validate_workbook(
         findings.append(make("file.not-template"))
 
     tables: dict[str, Table | None] = {}
+    screened: dict[str, Screened] = {}
     for layout in ALL_SHEETS:
         table, found = locate(wb, layout)
-        tables[layout.name] = table
         findings += found
+        if table is not None:
+            screened[layout.name] = screen(table)
+            table = screened[layout.name].table
+            findings += screened[layout.name].findings
+        tables[layout.name] = table
+    findings += hidden_copies(wb, ALL_SHEETS, skip=(META_SHEET,))
     missing = [f for f in findings if f.code == "file.sheet-missing"]
     if len(missing) == len(ALL_SHEETS):
         # not one ledger sheet: some other spreadsheet was sent (one root cause, one finding)
@@ -91,27 +99,44 @@ def validate_workbook(
             findings += ids.findings + rows.findings
             entries = rows.entries
             findings += run_model(
-                table, rows.frame, planning=ctx.planning, taken=_taken(table, findings)
+                table,
+                rows.frame,
+                planning=ctx.planning,
+                taken=_taken(table, findings, screened[TASKS.name]),
             )
         except Exception as exc:  # noqa: BLE001 — a rule's bug must not lose the return
             findings.append(_internal(TASKS.name, exc))
 
+    sheets = {}
     for name, (_layout, check) in INDICATOR_CHECKS.items():
         table = tables[name]
         if table is None or table.layout.columns[0].key not in table.columns:
             continue  # no sheet, or no label column to find its rows by (already reported)
         try:
             result = check(table, ref, ctx.planning)
+            sheets[name] = result
             findings += result.findings
             connection = connection or result.connection
             reliability = reliability or result.reliability
             sanling = sanling or result.sanling
             if result.frame is not None:
                 findings += run_model(
-                    table, result.frame, planning=ctx.planning, taken=_taken(table, findings)
+                    table,
+                    result.frame,
+                    planning=ctx.planning,
+                    taken=_taken(table, findings, screened[name]),
                 )
         except Exception as exc:  # noqa: BLE001
             findings.append(_internal(name, exc))
+
+    if not ctx.planning and tables[TASKS.name] is not None:
+        try:
+            flagged = {(f.sheet, f.cell) for f in findings if f.cell}
+            findings += check_cross(tables, entries, sheets, ctx, flagged)
+            findings = claims(findings, tables, entries, sheets)
+        except Exception as exc:  # noqa: BLE001
+            findings.append(_internal(TASKS.name, exc))
+    findings = only_root_causes(findings, screened)
 
     return Return(
         source=source,

@@ -6,12 +6,10 @@ schemas.progress.is_overdue. Real returns, validated and consolidated end to end
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from addin import validate
 from addin.consolidate.build import consolidate
 from addin.faces.samples import make_returns
 from addin.pipeline.collect import validate_paths
@@ -19,17 +17,6 @@ from schemas.reference import load
 from schemas.sheets import FIRST_DATA_ROW, TASKS
 
 AT = datetime(2022, 1, 10, 9)
-# The validator half of issue 10 (another branch) moves status.overdue-on-schedule to the
-# shared is_overdue; until it is merged the validator still reads "due before as-of", and the
-# deadline-day cases below are expected to disagree. Once merged, they must agree (strict).
-VALIDATOR_SHARED = any(
-    "is_overdue" in path.read_text(encoding="utf-8")
-    for path in Path(validate.__file__).parent.rglob("*.py")
-)
-deadline_day = pytest.mark.xfail(
-    not VALIDATOR_SHARED, reason="validator half of issue 10 not merged yet", strict=True
-)
-
 # (period, task id, county deadline typed or None to keep the city's, status): the story
 CASES = {
     "2021Y": [
@@ -77,8 +64,7 @@ def judged(tmp_path_factory):
 def agreement_cases():
     for code, cases in sorted(CASES.items()):
         for tid, _, _ in cases:
-            marks = [deadline_day] if (code, tid) in ON_THE_DAY else []
-            yield pytest.param(code, tid, marks=marks, id=f"{code}-task{tid}")
+            yield pytest.param(code, tid, id=f"{code}-task{tid}")
 
 
 @pytest.mark.parametrize(("code", "tid"), list(agreement_cases()))

@@ -397,3 +397,83 @@ def test_merged_range_far_out_costs_nothing(tmp_path):
     )
     sheet = read_workbook(far).sheets[book.active.title]
     assert sheet.rows == (("x",),)
+
+
+# ---------------------------------------------------------------- formulas as a person sees them
+# python-calamine 0.9.1 reads a formula's error result, and a formula saved without a value,
+# as "" (measured); the reader puts back what Excel shows (addin/read/formulas.py).
+
+
+def _formula_book(path: Path) -> Path:
+    """openpyxl writes formulas without calculated values, as any script does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表一"
+    ws["A1"], ws["B1"], ws["C1"], ws["D1"] = 0, "=1/A1", "=A1+1", '="a"&"b"'
+    ws["E1"] = "=B3"  # one cell reference: shows B3's value
+    ws["F1"] = "='表 二'!A1"
+    ws["B3"] = "第三行"
+    ws["H5"] = "=SUM(A1:C1)"  # beyond the last value: calamine's grid stops before it
+    other = wb.create_sheet("表 二")
+    other["A1"] = 42
+    secret = wb.create_sheet("藏")
+    secret["A1"] = "=A2"
+    secret.sheet_state = "veryHidden"
+    wb.save(path)
+    return path
+
+
+def test_formula_without_a_value_is_its_text_and_a_reference_its_target(tmp_path):
+    wb = read_workbook(_formula_book(tmp_path / "f.xlsx"))
+    sheet = wb.sheets["表一"]
+    assert sheet.rows[0][:6] == (0.0, "=1/A1", "=A1+1", '="a"&"b"', "第三行", 42.0)
+    assert sheet.cell(5, 8) == "=SUM(A1:C1)"
+    assert wb.sheets["藏"].hidden and wb.sheets["藏"].cell(1, 1) == 0.0  # =A2, empty: 0
+
+
+def test_formula_errors_read_as_excel_shows_them(tmp_path, ledger):
+    errors = '<c r="F1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="G1" t="e"><v>#N/A</v></c>'
+    path = rewrite(
+        ledger,
+        tmp_path / "e.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</row>", errors + "</row>", 1),
+    )
+    row = read_workbook(path).sheets["表一"].rows[0]
+    assert row[5:7] == ("#DIV/0!", "#N/A")
+    # a calculated formula keeps its value, and a formula with an empty text result stays empty
+    calc = '<c r="F1"><f>1+1</f><v>2</v></c><c r="G1" t="str"><f>""</f><v></v></c>'
+    path = rewrite(
+        ledger,
+        tmp_path / "c.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</row>", calc + "</row>", 1),
+    )
+    assert read_workbook(path).sheets["表一"].rows[0][5:7] == (2.0, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_formula_errors_survive_libreoffice_formats(tmp_path, convert, fmt):
+    """LibreOffice calculates the script's formulas and saves their results: the errors come
+    back as Excel shows them (ods: calcext:value-type="error"; xls: FORMULA records)."""
+    saved = convert(_formula_book(tmp_path / "f.xlsx"), fmt, tmp_path / fmt)
+    row = read_workbook(saved).sheets["表一"].rows[0]
+    assert row[1] == "#DIV/0!" and row[2] == 1.0 and row[3] == "ab"
+
+
+def test_nan_cell_is_read_as_nan(tmp_path, ledger):
+    path = rewrite(
+        ledger,
+        tmp_path / "n.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</row>", '<c r="F1" t="n"><v>NaN</v></c></row>', 1),
+    )
+    value = read_workbook(path).sheets["表一"].rows[0][5]
+    assert isinstance(value, float) and value != value  # NaN: the validator says not a number
+
+
+def test_formula_cells_cross_the_isolation_boundary(tmp_path):
+    path = _formula_book(tmp_path / "f.xlsx")
+    isolated = read_isolated(path)
+    assert isolated.sheets["表一"].rows[0][:2] == (0.0, "=1/A1")

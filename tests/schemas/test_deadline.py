@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.deadline import (
-    Deadline,
-    compare,
-    describe,
-    due_by,
-    later_than,
-    parse_deadline,
-    serial_to_date,
-)
+from schemas.deadline import Deadline, parse_deadline, serial_to_date
+from schemas.deadline_rules import compare, describe, due_by, held_to, later_than, read_county
 from schemas.reference import load
 
 D = date
@@ -372,3 +365,62 @@ def test_serial_to_date_bounds():
     assert serial_to_date(2958465) == (D(9999, 12, 31), False)
     assert serial_to_date(2958466) == (None, False)
     assert serial_to_date(float("inf")) == (None, False)
+
+
+# ---------------------------------------------------------------- issue 10: as the plan reads
+
+
+@pytest.mark.parametrize(
+    ("value", "due", "precision"),
+    [
+        (202106, D(2021, 6, 30), "month"),
+        ("202106", D(2021, 6, 30), "month"),
+        (20210630, D(2021, 6, 30), "day"),
+        ("2021年中", D(2021, 6, 30), "half"),
+        ("年中", D(2021, 6, 30), "half"),
+    ],
+)
+def test_numbers_and_mid_year(value, due, precision):
+    d = parse_deadline(value, year=2021)
+    assert (d.kind, d.due, d.precision) == ("dated", due, precision)
+
+
+@pytest.mark.parametrize("value", [202113, 20210230, 100000, 99999999, 80000, "10000年6月底前"])
+def test_not_dates_are_never_wrapped(value):
+    assert parse_deadline(value, year=2021).kind == "unknown"
+
+
+@pytest.mark.parametrize("value", ["按季度", "按月", "即时", "随时", "实时", "按年度"])
+def test_rhythm_words_are_ongoing(value):
+    d = parse_deadline(value, year=2021)
+    assert (d.kind, d.also_ongoing) == ("ongoing", True)
+
+
+def test_past_marks_when_the_work_was_done():
+    assert parse_deadline("已于2021年6月完成").past
+    assert parse_deadline("2021年6月已完成").past
+    assert not parse_deadline("2021年6月底前完成").past
+    assert not parse_deadline("2021年6月底前").past
+
+
+def test_county_deadline_is_read_in_the_city_deadlines_year():
+    city = parse_deadline("2021年6月底前")
+    assert read_county("6月底前", city, year=2022).due == D(2021, 6, 30)
+    assert read_county("年底前", city, year=2022).due == D(2021, 12, 31)
+    assert read_county("6月底前", None, year=2022).due == D(2022, 6, 30)  # a local task
+    ongoing = parse_deadline("持续推进")
+    assert read_county("6月底前", ongoing, year=2022).due == D(2022, 6, 30)
+    # 年中 against 持续推进 is the rhythm of the work; against a date it is that year's June
+    assert read_county("年中", ongoing, year=2022).kind == "ongoing"
+    assert read_county("2022年中", ongoing, year=2022).due == D(2022, 6, 30)
+    assert read_county("年中", parse_deadline("2021年底前"), year=2022).due == D(2021, 6, 30)
+
+
+def test_held_to():
+    june, ongoing = parse_deadline("2021年6月底前"), parse_deadline("持续推进")
+    achieved = parse_deadline("已实现，持续巩固提升")
+    assert held_to(june, ongoing) is june
+    assert held_to(achieved, june) is achieved  # done already: never late
+    assert held_to(ongoing, june) is june  # a county's 持续推进 does not lift the city's date
+    assert held_to(ongoing, ongoing) is None
+    assert held_to(None, june) is None  # missing or unreadable: reported, not overdue

@@ -89,11 +89,15 @@ def _scenarios():
     )
     yield factory.delete_row(wb, "办电时限", factory.label_row(wb, C, dual))
     yield factory.delete_row(wb, "供电可靠性", 2)  # the header row
-    w = factory.set_task(wb, "40", "序号", "39")
+    w = wb
+    for tid in ("40", "41", "42"):  # texts not the city's: the rows are known by 序号 alone
+        w = factory.set_task(w, tid, "工作目标任务", f"自拟{tid}")
+    w = factory.set_task(w, "40", "序号", "39")
     w = factory.set_task(w, "41", "序号", "abc")
     w = factory.set_task(w, "42", "序号", None)
+    w = factory.set_task(w, "45", "序号", "44")  # the text is 45's: a mistyped 序号
     w = factory.set_task(w, "20", "完成时间", "2022年底前")
-    w = factory.set_task(w, "67", "序号", "L1")
+    w = factory.set_task(factory.set_task(w, "67", "工作目标任务", "自拟67"), "67", "序号", "L1")
     yield w
     last = factory.task_row(wb, "68") + 1
     yield factory.set_cell(
@@ -128,7 +132,8 @@ def _scenarios():
         ("接电户数", -1),
         ("接电户数", 1.5),
         ("合计累计（工作日）", None),
-        ("合计累计（工作日）", 1),
+        ("合计累计（工作日）", 500),  # a sum, not the steps' sum
+        ("合计累计（工作日）", 1),  # 100 customers: the average typed
         ("最长办理时长（工作日）", 1),
         ("最长办理时长（工作日）", 5000),
         ("超时限户数", 1000),
@@ -139,6 +144,11 @@ def _scenarios():
     yield factory.set_row_value(
         factory.set_row_value(wb, C, dual, "最长办理时长（工作日）", 25), C, dual, "超时限户数", 1
     )
+    few = factory.set_row_value(wb, C, dual, "接电户数", 3)  # too few to call it an average
+    few = factory.set_row_value(few, C, dual, "合计累计（工作日）", 10)
+    for step in ("受理并答复供电方案", "设计审查", "中间检查", "验收送电"):
+        few = factory.set_row_value(few, C, dual, factory.step_header(step), None)
+    yield factory.set_row_value(few, C, dual, "最长办理时长（工作日）", 12)
     empty = wb
     for row in range(3, 9):
         for col in range(3, 12):
@@ -155,6 +165,37 @@ def _scenarios():
     yield factory.set_row_value(wb, S, "其中享受“三零”服务户数", "数值", 1000)
     yield factory.set_row_value(wb, S, "线上办电户数", "数值", 1000)
     yield factory.set_cover(wb, "报送期次", "2022Y")  # not asked: run with --period below
+    # issue 10: formulas, hidden copies, local rows, units, figures, cross-sheet sense
+    w = factory.set_cover(wb, "审核人", "#N/A")
+    w = factory.set_cover(w, "填报人", "=B9")  # =B9 is followed; =TODAY() cannot be
+    w = factory.set_cover(w, "填报日期", "=TODAY()")
+    w = factory.set_task(w, "20", "进展情况", "#REF!")
+    w = factory.set_task(w, "21", "联系电话", "=CONCAT(A1,B1)")
+    w = factory.set_row_value(w, C, low, "接电户数", "#DIV/0!")
+    w = factory.set_row_value(w, S, "线上办电户数", "数值", "=SUM(B3:B9)")
+    hidden = factory.Sheet("任务台账 (2)", wb.sheets["任务台账"].rows, hidden=True)
+    yield factory.Workbook(
+        {**w.sheets, hidden.name: hidden}, w.source, w.format, w.date1904, w.meta
+    )
+    last = factory.task_row(wb, "68")
+    w = wb
+    for n in range(1, 203):
+        w = factory.set_cell(w, "任务台账", last + n, 1, f"L{n}")
+        w = factory.set_cell(w, "任务台账", last + n, 3, "本地任务")
+    yield w
+    w = factory.set_task(wb, "1", "县级责任单位", "各县（市、区）电力主管部门、各供电企业")
+    w = factory.set_task(w, "2", "县级责任单位", "任城区发改局、国网济宁供电公司")
+    w = factory.set_task(w, "3", "县级完成时限", "已于2021年6月完成")
+    yield w
+    w = factory.set_row_value(wb, C, low, "超时限户数", 1)
+    w = factory.set_row_value(w, C, low, "最长办理时长（工作日）", 3)
+    w = factory.set_row_value(w, C, low, "说明", "客户原因")
+    w = factory.set_row_value(w, S, "其中享受“三零”服务户数", "数值", 90)
+    w = factory.set_row_value(w, R, "市区", "停电时户数", 350000 * 2)
+    w = factory.set_row_value(w, R, "市区", "说明", "线路改造")
+    w = factory.set_row_value(w, R, "城镇", "停电时户数", 1.25)
+    w = factory.set_row_value(w, C, dual, "接电户数", 1.7e308)
+    yield w
 
 
 def test_every_code_is_made_and_renders_fully():
@@ -173,7 +214,7 @@ def test_unmapped_pandera_failure_stays_visible(monkeypatch):
     del rules[("total_matches_steps", None)]
     monkeypatch.setattr(pandera_map, "RULES", rules)
     wb = factory.set_row_value(
-        factory.build(), factory.CONNECTION, "10千伏双电源用户", "合计累计（工作日）", 1
+        factory.build(), factory.CONNECTION, "10千伏双电源用户", "合计累计（工作日）", 500
     )
     unmapped = [f for f in run(wb).findings if f.code == "indicator.check-failed"]
     assert len(unmapped) == 1 and unmapped[0].sheet == "办电时限"

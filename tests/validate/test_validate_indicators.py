@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factory
-from tests.validate_helpers import cell, codes, found, run
+from tests.validate_helpers import cell, codes, found, run, task_cell
 
 CONN, REL, SAN = factory.CONNECTION, factory.RELIABILITY, factory.SANLING
 LOW = "低压居民和小微企业用户"
@@ -98,7 +98,19 @@ def test_over_limit_rules(wb):
     assert [(f.code, f.severity, f.cell) for f in result.findings] == [
         ("indicator.over-limit-unexplained", "warning", at(wb, CONN, DUAL, "说明"))
     ]
+    # task 3 (10千伏 time limits) says 已实现: the one finding names it, cell and all
+    (f,) = result.findings
+    assert "第 3 项" in f.message and f"任务台账!{task_cell(wb, '3', '完成状态')}" in f.message
     assert codes(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "用户自身原因延期"})) == []
+    assert codes(put(wb, CONN, DUAL, **{LONGEST: 25, OVER: 2, "说明": "无"})) == [
+        "indicator.over-limit-unexplained"
+    ]
+    # not claimed: the finding says nothing of task 3
+    behind = factory.set_task(wb, "3", "完成状态", "进度滞后")
+    behind = factory.set_task(behind, "3", "存在问题", "个别用户超时限")
+    behind = factory.set_task(behind, "3", "下步打算", "压实时限责任")
+    (f,) = run(put(behind, CONN, DUAL, **{LONGEST: 25, OVER: 2})).findings
+    assert f.code == "indicator.over-limit-unexplained" and "第 3 项" not in f.message
 
 
 def test_sums_without_connections(wb):
@@ -150,11 +162,13 @@ def test_outage_over_a_year_is_impossible(wb):
 
 def test_target_missed_needs_a_note(wb):
     missed = put(wb, REL, "市区", 停电时户数=350000 * 2)  # 2 h > 1.59 and not 8% below last year
+    missed = factory.set_task(missed, "11", "存在问题", "市区停电时间未达目标")  # task 11: told
     result = run(missed)
     assert [(f.code, f.severity, f.cell) for f in result.findings] == [
         ("indicator.target-missed-unexplained", "warning", at(wb, REL, "市区", "说明"))
     ]
     assert codes(put(missed, REL, "市区", 说明="暴雨致线路受损")) == []
+    assert codes(put(missed, REL, "市区", 说明="无")) == ["indicator.target-missed-unexplained"]
     # ≥ 8% below last year's average counts as met
     cut = put(missed, REL, "市区", 上年同期用户数=350000, 上年同期停电时户数=350000 * 2.5)
     assert codes(cut) == []

@@ -40,13 +40,40 @@ def test_missing_task_one_finding_per_id(wb):
     ]
 
 
+def test_id_typed_as_the_neighbours_is_one_finding(wb):
+    # row of task 44 says 序号 43: its texts are 44's, so not a duplicate 43 plus a missing 44
+    bad = factory.set_task(wb, "44", "序号", "43")
+    result = run(bad)
+    assert [(f.code, f.cell, f.task) for f in result.findings] == [
+        ("task.id-mismatch", task_cell(wb, "44", "序号"), "44")
+    ]
+    (f,) = result.findings
+    assert f.message.startswith("这一行的任务内容是第 44 项") and f.message.endswith(
+        "序号却写成 43"
+    )
+    assert f.hint == "把序号改为 44"
+    assert [e.id for e in result.tasks if e.id in ("43", "44")] == ["43", "44"]
+    # two ids swapped: one finding per row, each at its own 序号
+    swapped = factory.set_task(factory.set_task(wb, "44", "序号", "X"), "43", "序号", "44")
+    swapped = factory.set_task(swapped, "X", "序号", "43")
+    assert found(swapped) == {
+        ("task.id-mismatch", S, task_cell(wb, "43", "序号")),
+        ("task.id-mismatch", S, task_cell(wb, "44", "序号")),
+    }
+
+
 def test_duplicate_and_unknown_ids(wb):
-    bad = factory.set_task(wb, "40", "序号", "39")
+    # a row whose text is not the city's (altered) is known by its 序号 alone
+    bad = factory.set_task(
+        factory.set_task(wb, "40", "工作目标任务", "自拟内容"), "40", "序号", "39"
+    )
     assert found(bad) == {
         ("task.id-duplicate", S, task_cell(wb, "40", "序号")),
-        ("task.missing", S, task_cell(wb, "41", "序号")),
+        ("task.missing", S, task_cell(wb, "40", "序号")),
     }
-    bad = factory.set_task(wb, "40", "序号", "99")
+    bad = factory.set_task(
+        factory.set_task(wb, "40", "工作目标任务", "自拟内容"), "40", "序号", "99"
+    )
     assert ("task.id-unknown", S, task_cell(wb, "40", "序号")) in found(bad)
 
 
@@ -56,8 +83,17 @@ def test_id_forms_read_as_a_person_does(wb):
 
 
 def test_row_without_id(wb):
+    # the city's text still says which task it is: one finding, the task is not missing
     bad = factory.set_task(wb, "40", "序号", None)
-    assert ("task.id-empty", S, task_cell(wb, "40", "序号")) in found(bad)
+    result = run(bad)
+    assert [(f.code, f.cell) for f in result.findings] == [
+        ("task.id-mismatch", task_cell(wb, "40", "序号"))
+    ]
+    assert result.findings[0].message.endswith("序号为空")
+    unknown = factory.set_task(
+        factory.set_task(wb, "40", "工作目标任务", "自拟内容"), "40", "序号", None
+    )
+    assert ("task.id-empty", S, task_cell(wb, "40", "序号")) in found(unknown)
 
 
 def test_local_task_allowed_and_checked(wb):
@@ -274,6 +310,7 @@ def test_done_date_text_forms_pass(wb):
         ("2021年6月30日完成", date(2021, 6, 30)),
         ("2021年6月20日前", date(2021, 6, 20)),
         ("21.6.30", date(2021, 6, 30)),  # two-digit year
+        (202106, date(2021, 6, 30)),  # a number cell: the year and month, not a serial
     ],
 )
 def test_done_date_as_officers_write_it(wb, typed, read):

@@ -13,6 +13,7 @@ import pandas as pd
 from addin.model.findings import Finding, make
 from addin.model.ledger import ConnectionEntry, ReliabilityEntry
 from addin.validate import cells
+from addin.validate.checks import figures
 from addin.validate.frames import Table, frame
 from schemas.reference import Reference
 from schemas.sheets import CONNECTION, RELIABILITY, SANLING, SheetLayout, step_key
@@ -41,6 +42,7 @@ class Sheetful:
     connection: list[ConnectionEntry] = field(default_factory=list)
     reliability: list[ReliabilityEntry] = field(default_factory=list)
     sanling: dict[str, float | None] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # row label → Excel row
 
 
 def _rows_by_label(
@@ -110,12 +112,11 @@ def _numbers(
                 continue
             allowed = units[label] if units is not None else COLUMN_UNITS.get(key, ())
             value, problem = cells.number(table.raw(row, key), allowed)
+            header = table.layout.column(key).header
             if problem:
-                out.append(
-                    table.make(
-                        "indicator.not-number", row, key, header=table.layout.column(key).header
-                    )
-                )
+                out.append(table.make("indicator.not-number", row, key, header=header))
+            if value is not None and figures.implausible(table, row, key, value, allowed, out):
+                value = None  # 1.7e308 and the like: nothing downstream computes with it
             values[label][key] = value
     return values
 
@@ -208,6 +209,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 )
             )
     values = _numbers(table, rows, CONNECTION_NUMBERS, out, skip=abolished)
+    out += figures.connection_averages(table, rows, values)
     for label, row in rows.items():
         v, ct = values[label], types[label]
         if planning:
@@ -220,6 +222,7 @@ def check_connection(table: Table, ref: Reference, planning: bool) -> Sheetful:
                 out.append(_required(table, row, key, label))
     limits = {"_limit": [float(types[label].total) for label in rows]}
     result.frame = _numbers_frame(table, "type", CONNECTION_NUMBERS, rows, values, limits)
+    result.rows = dict(rows)
     for label, row in rows.items():
         v = values[label]
         result.connection.append(
@@ -246,6 +249,7 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         result.findings += _empty_warning(table, planning)
         return result
     values = _numbers(table, rows, RELIABILITY_NUMBERS, out)
+    out += figures.outage_averages(table, rows, values)
     for label in _areas_not_served(table, rows, values, out):
         del rows[label]  # a unit without (say) rural customers: nothing to hold to a target
     if not planning:
@@ -259,6 +263,7 @@ def check_reliability(table: Table, ref: Reference, planning: bool) -> Sheetful:
         "_cut": [ref.yoy_cut] * len(rows),
     }
     result.frame = _numbers_frame(table, "area", RELIABILITY_NUMBERS, rows, values, targets)
+    result.rows = dict(rows)
     for label, row in rows.items():
         v = values[label]
         result.reliability.append(
@@ -345,6 +350,7 @@ def check_sanling(table: Table, ref: Reference, planning: bool) -> Sheetful:
     }
     result.frame = frame(list(rows.values()), data, dtypes)
     result.sanling = {label: values.get(label) for label in indicators}
+    result.rows = dict(rows)
     return result
 
 

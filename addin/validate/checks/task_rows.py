@@ -1,8 +1,8 @@
-"""任务台账, the county's columns of each task row: responsible units (unit.*), deadlines and
-completion dates (time.*), and the typed frame the pandera model checks for statuses and
-progress (status.*). A cell that cannot be read gives one finding and is left out of every
-rule that depends on it (an unreadable 县级完成时限 is neither later than the city's nor
-overdue)."""
+"""任务台账, the county's columns of each task row: responsible units (unit.*, task_units.py),
+deadlines and completion dates (time.*), and the typed frame the pandera model checks for
+statuses and progress (status.*). A cell that cannot be read gives one finding and is left out
+of every rule that depends on it (an unreadable 县级完成时限 is neither later than the city's nor
+overdue). A row 不适用 is held to one rule only: its reason (SPEC §2.5)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,14 @@ from addin.model.findings import Finding
 from addin.model.ledger import TaskEntry
 from addin.validate import cells
 from addin.validate.checks.task_ids import TaskRow
+from addin.validate.checks.task_units import check_units
 from addin.validate.frames import Table, frame
 from schemas import roles
-from schemas.deadline import Deadline, describe, later_than, parse_deadline
+from schemas.deadline import Deadline, parse_deadline
+from schemas.deadline_rules import describe, held_to, later_than, read_county
+from schemas.progress import is_overdue
 from schemas.reference import Period, Reference, Unit
-from schemas.sheets import DONE_STATUSES, STATUSES, TASKS
+from schemas.sheets import NOT_APPLICABLE, STATUSES, TASKS
 
 H = {c.key: c.header for c in TASKS.columns}
 
@@ -50,72 +53,6 @@ class TaskRows:
     frame: pd.DataFrame | None = None
 
 
-def _example(own: str, role: str, ref: Reference) -> str:
-    if role == roles.OTHER_GOVERNMENT:
-        role = "行政审批"
-    keyword = next((r.keywords[0] for r in ref.roles if r.name == role), role)
-    return f"{own}{keyword}"
-
-
-def check_units(table: Table, r: TaskRow, ctx: Context) -> tuple[tuple[str, ...], list[Finding]]:
-    if "county_units" not in table.columns:
-        return (), []
-    own = ctx.unit.name if ctx.unit else "本县"
-    raw = table.raw(r.row, "county_units")
-    city = r.task.units if r.task else "（本地任务）"
-    if cells.is_blank(raw):
-        example = _example(own, "电力主管部门", ctx.ref) + "、" + _example(own, "供电企业", ctx.ref)
-        return (), [
-            table.make("unit.empty", r.row, "county_units", task=r.id, city=city, example=example)
-        ]
-    units = roles.split_units(cells.shown(raw))
-    found = []
-    foreign: dict[str, str] = {}  # unit → the other county it belongs to
-    for unit in units:
-        other = roles.unit_of_other_county(unit, ctx.unit.name) if ctx.unit else None
-        if other is not None:
-            foreign[unit] = other
-        elif not roles.roles_of(unit) and not roles.is_government(unit):
-            found.append(
-                table.make(
-                    "unit.unrecognised",
-                    r.row,
-                    "county_units",
-                    task=r.id,
-                    unit=unit,
-                    example=_example(own, "供电企业", ctx.ref),
-                )
-            )
-    if foreign:
-        # one cell copied from a neighbour is one root cause: one finding naming every unit
-        found.insert(
-            0,
-            table.make(
-                "unit.other-county",
-                r.row,
-                "county_units",
-                task=r.id,
-                unit="、".join(f"“{u}”" for u in foreign),
-                county="、".join(dict.fromkeys(foreign.values())),
-                own=own,
-            ),
-        )
-    if r.task is not None:
-        for role in roles.missing_roles(units, roles.required_roles(r.task.units)):
-            found.append(
-                table.make(
-                    "unit.role-missing",
-                    r.row,
-                    "county_units",
-                    task=r.id,
-                    city=r.task.units,
-                    role=role,
-                    example=_example(own, role, ctx.ref),
-                )
-            )
-    return tuple(units), found
-
-
 # A county deadline that defers to the city's: 按市定时间, 同市定时间, 与市定时间一致, 按市级完成时限执行 …
 _SAME_AS_CITY = re.compile(
     r"^(?:按照?|同|与|依照?|执行|遵照)?市(?:定|级|里)?(?:的)?(?:完成)?时(?:间|限)"
@@ -129,26 +66,46 @@ def check_deadline(table: Table, r: TaskRow, ctx: Context) -> tuple[Deadline | N
         return None, []
     raw = table.raw(r.row, "county_due")
     city_text = r.task.due if r.task else "（本地任务，无市定时间）"
-    if cells.is_blank(raw):
+    if cells.says_nothing(raw):
         return None, [
-            table.make("time.county-due-empty", r.row, "county_due", task=r.id, city=city_text)
+            table.make(
+                "time.county-due-empty",
+                r.row,
+                "county_due",
+                task=r.id,
+                city=city_text,
+                typed=cells.typed_note(raw),
+            )
         ]
     typed = cells.compact(raw)
+    city = parse_deadline(r.task.due, year=ctx.year) if r.task is not None else None
     if r.task is not None and "市" in typed and _SAME_AS_CITY.match(typed):
         # "按市定时间": the city's own deadline, as if copied
-        return parse_deadline(r.task.due, year=ctx.year), []
-    county = parse_deadline(raw, year=ctx.year, date1904=ctx.date1904)
+        return city, []
+    county = read_county(raw, city, year=ctx.year, date1904=ctx.date1904)
     if county.kind == "unknown":
         return None, [table.make("time.county-due-invalid", r.row, "county_due", task=r.id)]
     if r.task is not None:
-        city = parse_deadline(r.task.due, year=ctx.year)
         # The city's 已实现… means achieved by the plan's issue date: a county date after it
         # is later than the city's.
         issued = ctx.ref.periods["plan_issued"]
         if later_than(county, city, achieved_by=issued):
             limit, note = r.task.due, ""
+            issued_text = f"{issued.year}年{issued.month}月{issued.day}日"
+            if city.kind == "achieved" and county.past:
+                # 已于2021年6月完成: a record of when it was done, to explain, not a deadline
+                return county, [
+                    table.make(
+                        "time.achieved-later",
+                        r.row,
+                        "county_due",
+                        task=r.id,
+                        issued=issued_text,
+                        due=describe(county),
+                    )
+                ]
             if city.kind == "achieved":
-                limit = f"{issued.year}年{issued.month}月{issued.day}日"
+                limit = issued_text
                 note = "（市定“已实现”即行动方案印发时已实现；已实现的填“已实现，持续巩固提升”）"
             return county, [
                 table.make(
@@ -199,76 +156,88 @@ def check_done_date(
     return done, False, [table.make(code, r.row, "done_date", task=r.id, value=shown, **params)]
 
 
-def _effective_due(county: Deadline | None, task_due: str | None, ctx: Context) -> Deadline | None:
-    """The deadline a task is held to: the county's when dated, else the city's (a county's
-    持续推进 does not lift the city's date). None when the county's cannot be read."""
-    if county is None:
-        return None
-    if county.dated or county.kind == "achieved":
-        return county
-    if task_due is None:
-        return None
-    city = parse_deadline(task_due, year=ctx.year)
-    return city if city.dated else None
+def _not_applicable(table: Table, r: TaskRow, ctx: Context) -> tuple[TaskEntry, list[Finding]]:
+    """A row 不适用: its units and deadline may be empty or /, —, 无; only the reason counts,
+    in 进展情况 or 存在问题 (SPEC §2.5). No other rule of the row applies."""
+    texts = {k: table.shown(r.row, k) for k in ("progress", "problems", "plan")}
+    found = []
+    if cells.says_nothing(texts["progress"]) and cells.says_nothing(texts["problems"]):
+        typed = texts["progress"] or texts["problems"]
+        found.append(
+            table.make(
+                "status.na-without-reason",
+                r.row,
+                "progress",
+                task=r.id,
+                typed=cells.typed_note(typed),
+            )
+        )
+    raw_units = table.raw(r.row, "county_units")
+    units = (
+        () if cells.says_nothing(raw_units) else tuple(roles.split_units(cells.shown(raw_units)))
+    )
+    city = parse_deadline(r.task.due, year=ctx.year) if r.task is not None else None
+    due = read_county(table.raw(r.row, "county_due"), city, year=ctx.year, date1904=ctx.date1904)
+    done, _ = cells.done_date(table.raw(r.row, "done_date"), ctx.date1904, ctx.year)
+    return _entry(
+        table, r, NOT_APPLICABLE, done, due if due.kind != "unknown" else None, units, texts
+    ), found
+
+
+def _entry(table: Table, r: TaskRow, status, done, county, units, texts) -> TaskEntry:
+    return TaskEntry(
+        id=r.id,
+        row=r.row,
+        status=status,
+        done_date=done,
+        county_due=county,
+        county_units=units,
+        progress=texts["progress"],
+        problems=texts["problems"],
+        plan=texts["plan"],
+        text=r.task.text if r.task else table.shown(r.row, "text"),
+    )
+
+
+_FRAME_KEYS = (
+    "id", "county_units", "county_due", "status", "done_date", "progress", "problems", "plan",
+    "phone",
+)  # fmt: skip
 
 
 def check_rows(table: Table, rows: list[TaskRow], ctx: Context) -> TaskRows:
     result = TaskRows()
-    data: dict[str, list] = {
-        H[k]: []
-        for k in (
-            "id",
-            "county_units",
-            "county_due",
-            "status",
-            "done_date",
-            "progress",
-            "problems",
-            "plan",
-            "phone",
-        )
-    }
+    data: dict[str, list] = {H[k]: [] for k in _FRAME_KEYS}
     data["_overdue"], data["_done_date_bad"], data["_due_text"] = [], [], []
+    framed: list[int] = []
     for r in rows:
+        status_raw = table.text(r.row, "status")
+        status, _problem = cells.status(status_raw)
+        if status == NOT_APPLICABLE:
+            entry, found = _not_applicable(table, r, ctx)
+            result.entries.append(entry)
+            result.findings += found
+            continue
         units, found = check_units(table, r, ctx)
         county, more = check_deadline(table, r, ctx)
         found += more
         done, done_bad, more = check_done_date(table, r, ctx)
         found += more
-        status_raw = table.text(r.row, "status")
-        status, _problem = cells.status(status_raw)
         if status is None and not status_raw and not ctx.planning and "status" in table.columns:
             found.append(
                 table.make("status.empty", r.row, "status", task=r.id, statuses="、".join(STATUSES))
             )
-        due = _effective_due(county, r.task.due if r.task else None, ctx)
+        city = parse_deadline(r.task.due, year=ctx.year) if r.task is not None else None
+        due = held_to(county, city)
         overdue = bool(
             not ctx.planning
             and ctx.period is not None
-            and due is not None
-            and due.dated
-            and due.due < ctx.period.as_of
-            and status not in DONE_STATUSES
-            # 持续推进 past a deadline that itself commits to continuing (……完成，持续推进) is
-            # what the deadline asked for; otherwise it claims to be on track like 序时推进
-            and not (status == "持续推进" and due.also_ongoing)
+            and is_overdue(status, due, ctx.period.as_of)
         )
         result.findings += found
         texts = {k: table.shown(r.row, k) for k in ("progress", "problems", "plan")}
-        result.entries.append(
-            TaskEntry(
-                id=r.id,
-                row=r.row,
-                status=status,
-                done_date=done,
-                county_due=county,
-                county_units=units,
-                progress=texts["progress"],
-                problems=texts["problems"],
-                plan=texts["plan"],
-                text=r.task.text if r.task else table.shown(r.row, "text"),
-            )
-        )
+        result.entries.append(_entry(table, r, status, done, county, units, texts))
+        framed.append(r.row)
         data[H["id"]].append(r.id)
         data[H["county_units"]].append(table.text(r.row, "county_units") or None)
         data[H["county_due"]].append(table.text(r.row, "county_due") or None)
@@ -281,9 +250,9 @@ def check_rows(table: Table, rows: list[TaskRow], ctx: Context) -> TaskRows:
         data["_overdue"].append(overdue)
         data["_done_date_bad"].append(done_bad)
         data["_due_text"].append(describe(due) if due is not None else None)
-    data["_as_of"] = [ctx.period.as_of.isoformat() if ctx.period else None] * len(rows)
+    data["_as_of"] = [ctx.period.as_of.isoformat() if ctx.period else None] * len(framed)
     dtypes = {h: "str" for h in data if not h.startswith("_")}
     dtypes[H["done_date"]] = "datetime64[us]"
     dtypes["_overdue"] = dtypes["_done_date_bad"] = "bool"
-    result.frame = frame([r.row for r in rows], data, dtypes)
+    result.frame = frame(framed, data, dtypes)
     return result

@@ -1,0 +1,1 @@
+"""The intake service (SPEC §8): `taizhang accounts` and `taizhang serve`. See docs/SERVICE.md."""
