@@ -14,6 +14,7 @@ import click
 
 from addin.faces import boundary
 from addin.model.errors import UsageError
+from addin.read.failure import shown
 
 FORMATS = ("text", "json", "html")
 
@@ -58,8 +59,16 @@ def cli() -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="输出文件（--all 时为文件夹）"
 )
-def template(unit_name: str | None, all_units: bool, period_code: str, output: Path | None) -> None:
-    """写出空白台账模板（参考列已预填并锁定）。"""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
+def template(
+    unit_name: str | None, all_units: bool, period_code: str, output: Path | None, force: bool
+) -> None:
+    """写出空白台账模板（参考列已预填并锁定）。已有同名文件时只覆盖 taizhang 写出且未被改动的
+    空白模板；--all 遇到县区交回的台账等其他文件时一个也不写，并列出这些文件。"""
     from addin.write.template.book import write_all, write_ledger
 
     period = resolve_period(period_code)
@@ -68,11 +77,11 @@ def template(unit_name: str | None, all_units: bool, period_code: str, output: P
     if not all_units and not unit_name:
         raise UsageError("usage.unit-missing")
     if all_units:
-        paths = write_all(period, output or Path("."))
+        paths = write_all(period, output or Path("."), force=force)
     else:
-        paths = [write_ledger(resolve_unit(unit_name).name, period, output)]
+        paths = [write_ledger(resolve_unit(unit_name).name, period, output, force=force)]
     for path in paths:
-        click.echo(str(path))
+        click.echo(shown(str(path)))
 
 
 @cli.command()
@@ -104,7 +113,7 @@ def validate(
     files = find_returns(paths)
     if not files:
         raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
-    returns = validate_paths(files, period=period, jobs=jobs)
+    returns = validate_paths(files, period=period, jobs=jobs, scan=False)
     if mark_dir is not None:
         from addin.write.mark import write_marked
 
@@ -137,6 +146,11 @@ def validate(
 )
 @click.option("--include-invalid", is_flag=True, help="退回的台账也计入汇总数字")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
 def consolidate(
     folder: Path,
     period_code: str,
@@ -146,6 +160,7 @@ def consolidate(
     md_path: Path | None,
     include_invalid: bool,
     jobs: int,
+    force: bool,
 ) -> None:
     """校验文件夹中本期全部台账，写出全市汇总。"""
     from addin.pipeline.run import consolidate_folder
@@ -168,6 +183,7 @@ def consolidate(
         md_path=md_path,
         include_invalid=include_invalid,
         jobs=jobs,
+        force=force,
     )
     click.echo(summary.overview_text())
     sys.exit(0 if summary.all_ok else 1)
@@ -179,11 +195,17 @@ def consolidate(
 @click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="控制台工作簿 .xlsx"
 )
-def console(period_code: str, folder: Path, output: Path) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
+def console(period_code: str, folder: Path, output: Path, force: bool) -> None:
     """写出市局的控制台工作簿（插件按钮在其中一键汇总）。"""
     from addin.pipeline.run import write_console
 
-    click.echo(str(write_console(resolve_period(period_code), folder, output)))
+    path = write_console(resolve_period(period_code), folder, output, force=force)
+    click.echo(shown(str(path)))
 
 
 @cli.command()

@@ -8,6 +8,7 @@ The clock is the pipeline's (pipeline/clock.py): the summary's 汇总日期 and 
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,10 @@ from addin.model.errors import UsageError
 from addin.model.summary import Summary
 from addin.pipeline import clock
 from addin.pipeline.collect import find_returns, validate_paths
+from addin.read.failure import shown
 from addin.write import console_book, report
-from addin.write.atomic import check_writable
+from addin.write.atomic import text_writer
+from addin.write.guard import Outputs, is_ours
 from addin.write.summary import book as summary_book
 from schemas.reference import Period
 
@@ -35,15 +38,17 @@ def consolidate_folder(
     jobs: int = 1,
     validated_at: datetime | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> Summary:
     """Validate every return under `folder` and write the outputs given (none: the Summary
-    only). An empty folder is a summary with every unit 未报, not an error."""
+    only). An empty folder is a summary with every unit 未报, not an error. The previous
+    summary at an output path in the folder is not a return; a return there stays an input
+    (and so is never written over)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UsageError("usage.folder-missing", path=folder)
-    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
-    ours = {p.resolve() for p in outputs}  # an earlier summary in the folder is not a return
-    paths = [p for p in find_returns([folder]) if p.resolve() not in ours]
+        raise UsageError("usage.folder-missing", path=shown(str(folder)))
+    given = {_key(p) for p in (output, json_path, html_path, md_path) if p is not None}
+    paths = [p for p in find_returns([folder]) if not (_key(p) in given and is_ours(p))]
     return consolidate_files(
         paths,
         period,
@@ -55,7 +60,12 @@ def consolidate_folder(
         jobs=jobs,
         validated_at=validated_at,
         progress=progress,
+        force=force,
     )
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 def consolidate_files(
@@ -70,28 +80,34 @@ def consolidate_files(
     jobs: int = 1,
     validated_at: datetime | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> Summary:
-    """Validate the return files given, consolidate them, write the outputs given."""
-    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
-    for path in outputs:  # before any work: a summary without its JSON is half a result
-        check_writable(path)
-    returns = validate_paths(paths, period=period, jobs=jobs, progress=progress)
+    """Validate the return files given, consolidate them, write the outputs given: all of
+    them or none, never over one of the returns, over another file only with `force`."""
+    outputs = Outputs(inputs=paths, force=force)
+    targets = [
+        (Path(p), kind)
+        for p, kind in ((output, "summary"), (json_path, "json"), (html_path, "report"))
+        + ((md_path, "markdown"),)
+        if p is not None
+    ]
+    for path, _kind in targets:  # before any work: a summary without its JSON is half a result
+        outputs.check(path)
+    returns = validate_paths(paths, period=period, jobs=jobs, progress=progress, scan=False)
     result = consolidate(
         returns,
         period,
         include_invalid=include_invalid,
         validated_at=validated_at or clock.stamp(),
     )
-    written = []
-    if output is not None:
-        written.append(summary_book.write_summary(result, output))
-    if json_path is not None:
-        written.append(report.write_json(result, json_path))
-    if html_path is not None:
-        written.append(report.write_html(result, html_path))
-    if md_path is not None:
-        written.append(report.write_markdown(result, md_path))
-    return replace(result, outputs=tuple(str(p) for p in written))
+    makers = {
+        "summary": lambda tmp: summary_book.build(result, tmp),
+        "json": text_writer(report.to_json(result)) if json_path else None,
+        "report": text_writer(report.to_html(result)) if html_path else None,
+        "markdown": text_writer(report.to_markdown(result)) if md_path else None,
+    }
+    written = outputs.write([(path, makers[kind], kind) for path, kind in targets])
+    return replace(result, outputs=tuple(shown(str(p)) for p in written))
 
 
 def console_states(folder: Path, period: Period) -> dict[str, tuple[str, str, int, int]] | None:
@@ -101,11 +117,15 @@ def console_states(folder: Path, period: Period) -> dict[str, tuple[str, str, in
     return console_book.states_of(consolidate_folder(folder, period))
 
 
-def write_console(period: Period, folder: Path, output: Path) -> Path:
-    """The bureau's console workbook, with the units' state computed now from `folder`."""
+def write_console(period: Period, folder: Path, output: Path, *, force: bool = False) -> Path:
+    """The bureau's console workbook, with the units' state computed now from `folder`; never
+    written over one of the folder's returns."""
+    inputs = find_returns([folder]) if Path(folder).is_dir() else []
+    outputs = Outputs(inputs=inputs, force=force)
+    outputs.check(output)
     states = console_states(folder, period)
     when = clock.now() if states is not None else None
-    return console_book.write_console(period, folder, output, states, when)
+    return console_book.write_console(period, folder, output, states, when, outputs=outputs)
 
 
 def refresh_console(settings: console_book.Settings) -> tuple[Summary, list[list]]:

@@ -1,14 +1,20 @@
 """What every workbook taizhang writes with XlsxWriter shares: a book that never turns text
 into a formula, a number or a link, a cache of cell formats, and one way to put a value in a
 cell. Text from a county's file goes through write_string only, so "=HYPERLINK(…)" or "@SUM"
-stays text in the ledger, the summary and the console alike."""
+stays text in the ledger, the summary and the console alike.
+
+Every string a sheet of such a book receives — through put, write_string or write — loses its
+control characters first (clean_text): a return's `_x001B_` arrives as a real ESC, which a
+workbook would otherwise carry to whoever opens it."""
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 # XlsxWriter's write() guesses: "=1+2" would become a formula, "0537" a number, a URL a link.
@@ -20,11 +26,41 @@ TEXT_STAYS_TEXT = {
 A3 = 8  # XlsxWriter's paper code
 
 
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides that
+# make text display in another order than it is stored
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters, and without lone surrogates (no XML holds them)."""
+    text = _CONTROL.sub("", text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+@cache
+def _book_class():
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class CleanSheet(Worksheet):
+        # every public write of a string (write, write_string, merge_range) ends here
+        def _write_string(self, row, col, string, cell_format=None):
+            return super()._write_string(row, col, clean_text(str(string)), cell_format)
+
+    class Book(xlsxwriter.Workbook):
+        def add_worksheet(self, name=None, worksheet_class=None):
+            return super().add_worksheet(name, worksheet_class or CleanSheet)
+
+    return Book
+
+
 def new_book(path: Path | str, **options):
     """An XlsxWriter workbook at `path` that writes text as text (plus any other options)."""
-    import xlsxwriter
-
-    return xlsxwriter.Workbook(str(path), {**TEXT_STAYS_TEXT, **options})
+    return _book_class()(str(path), {**TEXT_STAYS_TEXT, **options})
 
 
 class Formats:
