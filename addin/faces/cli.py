@@ -15,6 +15,7 @@ import click
 from addin.faces import boundary
 from addin.model.errors import UsageError
 from addin.read.failure import shown
+from addin.write.text import escaped
 
 FORMATS = ("text", "json", "html")
 
@@ -112,7 +113,7 @@ def validate(
     period = resolve_period(period_code, required=False)
     files = find_returns(paths)
     if not files:
-        raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
+        raise UsageError("usage.no-returns", where="、".join(f"“{shown(str(p))}”" for p in paths))
     returns = validate_paths(files, period=period, jobs=jobs, scan=False)
     if mark_dir is not None:
         from addin.write.mark import write_marked
@@ -120,12 +121,13 @@ def validate(
         marked = write_marked(returns, mark_dir)
         copies = sum(m.kind == "copy" for m in marked)
         click.echo(
-            f"已在“{mark_dir}”写出 {copies} 个标注副本、{len(marked) - copies} 个校验结果清单",
+            f"已在“{escaped(mark_dir)}”写出 {copies} 个标注副本、"
+            f"{len(marked) - copies} 个校验结果清单",
             err=True,
         )
         for m in marked:
             if m.note:
-                click.echo(f"  {Path(m.source).name}：{m.note}", err=True)
+                click.echo(f"  {escaped(Path(m.source).name)}：{m.note}", err=True)
     click.echo(render(returns, fmt), nl=False)
     sys.exit(0 if all(r.ok for r in returns) else 1)
 
@@ -233,5 +235,5 @@ def main(argv: list[str] | None = None) -> None:
         if boundary.debugging() and boundary.is_fault(exc):
             raise
         line, code = boundary.explain(exc)
-        click.echo(line, err=True)
+        click.echo(escaped(line), err=True)  # a path in it may hold any character
         sys.exit(code)

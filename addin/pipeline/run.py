@@ -47,10 +47,8 @@ def consolidate_folder(
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError("usage.folder-missing", path=shown(str(folder)))
-    given = {_key(p) for p in (output, json_path, html_path, md_path) if p is not None}
-    paths = [p for p in find_returns([folder]) if not (_key(p) in given and is_ours(p))]
     return consolidate_files(
-        paths,
+        _inputs(folder, (output, json_path, html_path, md_path)),
         period,
         output=output,
         json_path=json_path,
@@ -66,6 +64,12 @@ def consolidate_folder(
 
 def _key(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path))
+
+
+def _inputs(folder: Path, outputs) -> list[Path]:
+    """The returns under `folder`; an earlier output of ours at one of `outputs` is not one."""
+    given = {_key(p) for p in outputs if p is not None}
+    return [p for p in find_returns([folder]) if not (_key(p) in given and is_ours(p))]
 
 
 def consolidate_files(
@@ -120,7 +124,7 @@ def console_states(folder: Path, period: Period) -> dict[str, tuple[str, str, in
 def write_console(period: Period, folder: Path, output: Path, *, force: bool = False) -> Path:
     """The bureau's console workbook, with the units' state computed now from `folder`; never
     written over one of the folder's returns."""
-    inputs = find_returns([folder]) if Path(folder).is_dir() else []
+    inputs = _inputs(folder, [output]) if Path(folder).is_dir() else []
     outputs = Outputs(inputs=inputs, force=force)
     outputs.check(output)
     states = console_states(folder, period)

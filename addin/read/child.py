@@ -11,17 +11,21 @@ so a GBK-encoded file name the file system holds reaches the child byte for byte
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import shutil
 import struct
 import sys
+import tempfile
+from dataclasses import replace
 from datetime import date, datetime
 from datetime import time as dtime
 from typing import Any
 
 from addin.model.workbook import Sheet, Workbook
-from addin.read.failure import MB, ReadFailure, shown_name
+from addin.read.failure import MB, ReadFailure, shown, shown_name
 
 # ---------------------------------------------------------------- frames and the wire format
 
@@ -111,8 +115,11 @@ def read_file(path: str, options: dict[str, Any], memory_mb: int = 0) -> dict[st
         out["sha256"], out["size"], out["mtime"] = read_digest(
             path, options.get("max_bytes", 50 * MB)
         )
-        book = read_workbook(path, **options)
+        with _utf8_path(path) as readable:
+            book = replace(read_workbook(readable, **options), source=path)
     except ReadFailure as exc:
+        if "name" in exc.params:  # read through an alias: the finding names the real file
+            exc.params["name"] = shown_name(path)
         out["book"] = to_doc(exc)
         return out
     except MemoryError:
@@ -129,6 +136,30 @@ def read_file(path: str, options: dict[str, Any], memory_mb: int = 0) -> dict[st
     out["active"] = find_active(path, book.format)
     out["book"] = to_doc(book)
     return out
+
+
+@contextlib.contextmanager
+def _utf8_path(path: str):
+    """A name calamine can take: a path the file system holds that is not valid UTF-8 (a GBK
+    name from a Windows archive) cannot cross into Rust, so it is read through a link (or a
+    copy) in this child's scratch folder, under the same suffix."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        yield path
+        return
+    folder = tempfile.mkdtemp(prefix="taizhang-name-")
+    alias = os.path.join(folder, "book" + os.path.splitext(shown(path))[1].lower())
+    try:
+        try:
+            os.link(path, alias)
+        except OSError:
+            shutil.copyfile(path, alias)
+        yield alias
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the child's main loop

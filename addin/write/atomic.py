@@ -122,30 +122,42 @@ def write_set(items: Sequence[tuple[Path, Callable[[Path], object]]]) -> list[Pa
         recover(folder)
     temps: list[Path] = []
     current = targets[0] if targets else Path()
+    hook, error = sys.unraisablehook, None
     try:
-        for (_, write_fn), target in zip(items, targets, strict=True):
-            current = target
-            tmp = temp_path(target)
-            temps.append(tmp)
-            write_fn(tmp)
-            fsync_path(tmp)
-        _commit(list(zip(temps, targets, strict=True)))
-    except TaizhangError:
-        raise
-    except Exception as exc:
-        cause = _os_error(exc)
-        if cause is None:
+        try:
+            for (_, write_fn), target in zip(items, targets, strict=True):
+                current = target
+                tmp = temp_path(target)
+                temps.append(tmp)
+                write_fn(tmp)
+                fsync_path(tmp)
+            _commit(list(zip(temps, targets, strict=True)))
+        except TaizhangError:
             raise
-        failed = Path(cause.filename) if isinstance(cause.filename, str) else None
-        error = _output_error(failed if failed in targets else current, cause)
-        del exc, cause
-        raise error from None
+        except Exception as exc:
+            cause = _os_error(exc)
+            if cause is None:
+                raise
+            # a failed writer leaves half-written objects (XlsxWriter's ZipFile) whose __del__
+            # would print "Exception ignored …" and a traceback after the Chinese line
+            sys.unraisablehook = _silent
+            failed = Path(cause.filename) if isinstance(cause.filename, str) else None
+            error = _output_error(failed if failed in targets else current, cause)
+            del cause  # its traceback holds the writer's frames
+        # here the failed writer's frames are gone; collect what a cycle still holds
+        if error is not None:
+            gc.collect()
+            raise error
     finally:
+        sys.unraisablehook = hook
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-        _quiet_collect()
     return targets
+
+
+def _silent(_unraisable) -> None:
+    """Errors of objects being destroyed after a write already failed: the OutputError says it."""
 
 
 def write_text_atomic(path: Path | str, text: str) -> Path:
@@ -270,15 +282,3 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
     if isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
         return OutputError("output.locked", path=path)
     return OutputError("output.write", path=path, reason=os_reason(exc))
-
-
-def _quiet_collect() -> None:
-    """Collect what a failed writer left behind (XlsxWriter's half-written ZipFile) now, with
-    its complaints silenced: otherwise its __del__ prints 'Exception ignored …' and a
-    traceback after the Chinese line, at exit."""
-    hook = sys.unraisablehook
-    sys.unraisablehook = lambda _unraisable: None
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = hook

@@ -23,14 +23,15 @@ from pathlib import Path
 
 from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.write.template.book import mark_key
+from addin.write.text import clean_text
 from addin.write.x14 import restore_extensions
-from addin.write.xlsx import clean_text
 from schemas.sheets import FORMULA_STARTS, MARKS_NAME, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET
 from schemas.sheets import MARK_FILLS as FILLS
 
 CLEAN_MESSAGE = "校验通过：未发现问题"
 _AUTO_NAME = re.compile(r"^(?:_xlnm\.)?auto_(?:open|close|activate|deactivate)", re.I)
 _QUOTED = re.compile(r'"[^"]*"')
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _OUTSIDE = re.compile(r"\[\d+\]|\|")  # [1]Sheet!A1 (another workbook) or app|topic!item (DDE)
 
 
@@ -114,7 +115,8 @@ def annotated(data: bytes, fmt: str, findings: Sequence[Finding]):
 
 
 def strip_active(book) -> None:
-    """Leave nothing in the copy that runs or reaches out when it is opened."""
+    """Leave nothing in the copy that runs or reaches out when it is opened, nor a control
+    character in any cell."""
     book.vba_archive = None
     for name in [n for n in book.defined_names if _AUTO_NAME.match(n)]:
         del book.defined_names[name]
@@ -124,10 +126,29 @@ def strip_active(book) -> None:
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
-                if cell.data_type == "f" and isinstance(value, str) and _reaches_out(value):
+                if not isinstance(value, str):
+                    continue
+                if cell.data_type == "f" and _reaches_out(value):
                     cell.value = value  # kept as the text it was, never evaluated
                     cell.data_type = "s"
+                elif (clean := clean_text(_unescaped(value))) != value:
+                    cell.value = clean
     book._external_links = []
+
+
+def _unescaped(text: str) -> str:
+    """openpyxl keeps Excel's `_x001B_` escapes as text and writes them back, for Excel to turn
+    into the control character again: decode the ones that stand for one, so they are stripped
+    (a literal "_x001B_" that Excel itself stored is "_x005F_x001B_", left alone)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(
+        lambda m: chr(int(m.group(1), 16)) if _is_control(m.group(1)) else m.group(0), text
+    )
+
+
+def _is_control(code: str) -> bool:
+    return clean_text(chr(int(code, 16))) == ""
 
 
 def _reaches_out(formula: str) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from addin.read.failure import MB
 from addin.read.intake import check_path
+from addin.write.text import json_safe
 
 CUSTOM = "docProps/custom.xml"
 PROPERTY = "taizhang"
@@ -119,6 +120,8 @@ def seal_file(path: Path, kind: str, suffix: str | None = None) -> None:
         seal_xlsx(path, kind)
     elif suffix in (".json", ".html", ".htm", ".md"):
         text = Path(path).read_text(encoding="utf-8")
+        if suffix == ".json":  # the same JSON, with nothing a terminal would act on when shown
+            text = json_safe(text)
         Path(path).write_text(seal_text(text, kind, suffix), encoding="utf-8", newline="\n")
 
 

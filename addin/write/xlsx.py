@@ -10,12 +10,13 @@ workbook would otherwise carry to whoever opens it."""
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+
+from addin.write.text import clean_text
 
 # XlsxWriter's write() guesses: "=1+2" would become a formula, "0537" a number, a URL a link.
 TEXT_STAYS_TEXT = {
@@ -24,21 +25,6 @@ TEXT_STAYS_TEXT = {
     "strings_to_urls": False,
 }
 A3 = 8  # XlsxWriter's paper code
-
-
-# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides that
-# make text display in another order than it is stored
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(text: str) -> str:
-    """`text` without control characters, and without lone surrogates (no XML holds them)."""
-    text = _CONTROL.sub("", text)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return text
 
 
 @cache
