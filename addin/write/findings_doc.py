@@ -22,7 +22,7 @@ FAMILY_TITLES = {
     "indicator": "指标表",
     "submission": "报送（多个文件之间）",
 }
-DOC = Path(__file__).resolve().parent.parent / "docs" / "FINDINGS.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "FINDINGS.md"
 
 
 def render() -> str:
