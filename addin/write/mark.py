@@ -39,6 +39,7 @@ __all__ = [
     "CLEAN_MESSAGE",
     "RESULT_HEADERS",
     "RESULTS_SHEET",
+    "RESULTS_SUFFIX",
     "STAMP",
     "Marked",
     "cell_link",
