@@ -113,9 +113,14 @@ def write_atomic(path: Path | str, write_fn: Callable[[Path], object]) -> Path:
     return write_set([(Path(path), write_fn)])[0]
 
 
-def write_set(items: Sequence[tuple[Path, Callable[[Path], object]]]) -> list[Path]:
+def write_set(
+    items: Sequence[tuple[Path, Callable[[Path], object]]],
+    *,
+    before_commit: Callable[[list[tuple[Path, Path]]], object] | None = None,
+) -> list[Path]:
     """Write every (path, write_fn) to a temporary file, then rename them all into place:
-    all of them, or (on any failure) none, with the old files untouched."""
+    all of them, or (on any failure) none, with the old files untouched. `before_commit`
+    sees the (temporary file, target) pairs once all are complete, before any rename."""
     targets = [Path(p) for p, _ in items]
     for folder in dict.fromkeys(p.parent for p in targets):
         ensure_folder(folder)
@@ -131,7 +136,10 @@ def write_set(items: Sequence[tuple[Path, Callable[[Path], object]]]) -> list[Pa
                 temps.append(tmp)
                 write_fn(tmp)
                 fsync_path(tmp)
-            _commit(list(zip(temps, targets, strict=True)))
+            pairs = list(zip(temps, targets, strict=True))
+            if before_commit is not None:
+                before_commit(pairs)
+            _commit(pairs)
         except TaizhangError:
             raise
         except Exception as exc:

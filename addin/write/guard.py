@@ -50,6 +50,8 @@ def is_ours(path: Path) -> bool:
 
 
 class Outputs:
+    """The outputs of one run: `inputs` are the files it reads, `force` its --force."""
+
     def __init__(self, *, inputs: Iterable[Path | str] = (), force: bool = False):
         self.inputs = [Path(p) for p in inputs]
         self.force = force
@@ -75,17 +77,24 @@ class Outputs:
         return check_writable(path)
 
     def write(self, items: Sequence[tuple[Path, Callable[[Path], object], str]]) -> list[Path]:
-        """Write the set (all or none) after checking every target, then register it."""
+        """Write the set (all or none) after checking every target: sealed, or entered in the
+        folder's register before the rename (--mark's files)."""
         for path, _fn, _kind in items:
             self.check(path)
-        written = write_set([(Path(p), _sealed(fn, kind, Path(p))) for p, fn, kind in items])
-        by_folder: dict[Path, list[tuple[Path, str]]] = {}
-        for path, (_p, _fn, kind) in zip(written, items, strict=True):
-            if kind in REGISTERED:
-                by_folder.setdefault(path.parent, []).append((path, kind))
-        for folder, entries in by_folder.items():
-            stamp.record(folder, entries)
-        return written
+        return write_set(
+            [(Path(p), _sealed(fn, kind, Path(p))) for p, fn, kind in items],
+            before_commit=lambda pairs: _register(pairs, items),
+        )
+
+
+def _register(pairs: list[tuple[Path, Path]], items) -> None:
+    """Enter --mark's files in their folder's register by the content about to be renamed."""
+    by_folder: dict[Path, list[stamp.Entry]] = {}
+    for (tmp, target), (_p, _fn, kind) in zip(pairs, items, strict=True):
+        if kind in REGISTERED and (sha := stamp.digest(tmp)) is not None:
+            by_folder.setdefault(target.parent, []).append(stamp.Entry(target.name, sha, kind))
+    for folder, entries in by_folder.items():
+        stamp.enter(folder, entries)
 
 
 def _sealed(write_fn: Callable[[Path], object], kind: str, target: Path):

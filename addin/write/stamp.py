@@ -84,22 +84,32 @@ class Register:
 
 
 def record(folder: Path, written: Iterable[tuple[Path, str]]) -> None:
-    """Add (path, kind) of files just written in `folder` to its register, under its lock."""
-    folder = Path(folder)
-    new = []
+    """Add (path, kind) of files in `folder` to its register, under its lock."""
+    entries = []
     for path, kind in written:
         sha = digest(Path(path))
         if sha is not None:
-            new.append(Entry(Path(path).name, sha, kind))
+            entries.append(Entry(Path(path).name, sha, kind))
+    enter(folder, entries)
+
+
+def enter(folder: Path, entries: Iterable[Entry]) -> None:
+    """Add entries to the register of `folder`, under its lock; entries of files no longer
+    there are dropped. An entry may come before its file (it is written before the rename,
+    so an interrupted run never leaves a copy of ours that the register does not list)."""
+    folder, new = Path(folder), list(entries)
     if not new:
         return
     with _locked(folder):
         register = Register.load(folder)
+        keep = {e.name.lower() for e in new}
+        register.entries = {
+            k: e
+            for k, e in register.entries.items()
+            if k in keep or os.path.lexists(folder / e.name)
+        }
         for entry in new:
             register.entries[entry.name.lower()] = entry
-        register.entries = {
-            k: e for k, e in register.entries.items() if os.path.lexists(folder / e.name)
-        }
         write_set([(folder / STAMP, text_writer(register.text()))])
 
 
