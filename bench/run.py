@@ -2,7 +2,8 @@
 same run on the same machine, so the ratios hold from one machine to the next.
 
 1. a cold `taizhang validate one.xlsx` against a cold `python -c "import pandera.pandas"`;
-2. a warm in-process read + validate of that return against unzipping and XML-parsing it;
+2. a warm in-process read + validate of that return against unzipping and XML-parsing it (the
+   work of a warm reader child and the validator, without the child process);
 3. `taizhang consolidate` (validate + consolidate) of 10, 100 and 1,000 returns, --jobs 1 and 2:
    wall time and peak memory of the process tree;
 4. the growth from 100 to 1,000 returns;
@@ -172,10 +173,13 @@ def unzip_and_parse(path: Path) -> None:
 
 
 def warm_validate(path: Path):
-    """Read (with its guards) + validate one file in this process; imports are warm."""
-    from addin.pipeline.collect import validate_file
+    """Read (with its guards) + validate one file in this process, imports warm: the work a
+    warm reader child and the validator do for one return, without the process around it."""
+    from addin.pipeline.collect import validate_read
+    from addin.read.isolate import Read
+    from addin.read.reader import read_workbook
 
-    return validate_file(path)
+    return validate_read(Read(path, read_workbook(path)))
 
 
 def median(values: list[float]) -> float:

@@ -14,6 +14,8 @@ import click
 
 from addin.faces import boundary, cli_text
 from addin.model.errors import UsageError
+from addin.read.failure import shown
+from addin.write.text import escaped
 
 FORMATS = ("text", "json", "html")
 
@@ -60,8 +62,16 @@ def cli() -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="输出文件（--all 时为文件夹）"
 )
-def template(unit_name: str | None, all_units: bool, period_code: str, output: Path | None) -> None:
-    """写出空白台账模板（参考列已预填并锁定）。"""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
+def template(
+    unit_name: str | None, all_units: bool, period_code: str, output: Path | None, force: bool
+) -> None:
+    """写出空白台账模板（参考列已预填并锁定）。已有同名文件时只覆盖 taizhang 写出且未被改动的
+    空白模板；--all 遇到县区交回的台账等其他文件时一个也不写，并列出这些文件。"""
     from addin.write.template.book import write_all, write_ledger
 
     period = resolve_period(period_code)
@@ -70,11 +80,11 @@ def template(unit_name: str | None, all_units: bool, period_code: str, output: P
     if not all_units and not unit_name:
         raise UsageError("usage.unit-missing")
     if all_units:
-        paths = write_all(period, output or Path("."))
+        paths = write_all(period, output or Path("."), force=force)
     else:
-        paths = [write_ledger(resolve_unit(unit_name).name, period, output)]
+        paths = [write_ledger(resolve_unit(unit_name).name, period, output, force=force)]
     for path in paths:
-        click.echo(str(path))
+        click.echo(shown(str(path)))
 
 
 @cli.command()
@@ -107,12 +117,13 @@ def validate(
     if mark_dir is not None:
         copies = sum(m.kind == "copy" for m in marked)
         click.echo(
-            f"已在“{mark_dir}”写出 {copies} 个标注副本、{len(marked) - copies} 个校验结果清单",
+            f"已在“{escaped(mark_dir)}”写出 {copies} 个标注副本、"
+            f"{len(marked) - copies} 个校验结果清单",
             err=True,
         )
         for m in marked:
             if m.note:
-                click.echo(f"  {Path(m.source).name}：{m.note}", err=True)
+                click.echo(f"  {escaped(Path(m.source).name)}：{m.note}", err=True)
     click.echo(render(returns, fmt), nl=False)
     sys.exit(0 if all(r.ok for r in returns) else 1)
 
@@ -146,6 +157,11 @@ def validate(
 )
 @click.option("--include-invalid", is_flag=True, help="退回的台账也计入汇总数字")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
 def consolidate(
     folder: Path,
     period_code: str,
@@ -157,6 +173,7 @@ def consolidate(
     previous: tuple[Path, ...],
     include_invalid: bool,
     jobs: int,
+    force: bool,
 ) -> None:
     """校验文件夹中本期全部台账，写出全市汇总。"""
     from addin.pipeline.run import consolidate_folder
@@ -183,6 +200,7 @@ def consolidate(
         previous=previous,
         include_invalid=include_invalid,
         jobs=jobs,
+        force=force,
     )
     click.echo(summary.overview_text())
     sys.exit(0 if summary.all_ok else 1)
@@ -194,11 +212,17 @@ def consolidate(
 @click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="控制台工作簿 .xlsx"
 )
-def console(period_code: str, folder: Path, output: Path) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="输出路径已有不是 taizhang 写出的文件时也覆盖（本次读取的台账除外）",
+)
+def console(period_code: str, folder: Path, output: Path, force: bool) -> None:
     """写出市局的控制台工作簿（插件按钮在其中一键汇总）。"""
     from addin.pipeline.run import write_console
 
-    click.echo(str(write_console(resolve_period(period_code), folder, output)))
+    path = write_console(resolve_period(period_code), folder, output, force=force)
+    click.echo(shown(str(path)))
 
 
 @cli.command()
@@ -268,5 +292,5 @@ def main(argv: list[str] | None = None) -> None:
         if boundary.debugging() and boundary.is_fault(exc):
             raise
         line, code = boundary.explain(exc)
-        click.echo(line, err=True)
+        click.echo(escaped(line), err=True)  # a path in it may hold any character
         sys.exit(code)

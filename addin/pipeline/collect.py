@@ -1,23 +1,29 @@
-"""From paths on the command line to validated returns: find the files, read each one (in a
-child process for batches, so a hostile file is one finding and the others finish), validate,
-and give the results back in input order.
+"""From paths on the command line to validated returns: find the files, read each one in a
+child process (bounded in time and memory, so a hostile file is one finding and the others
+finish), validate, and give the results back in input order.
 
-One file is read in this process: the reader's container guards run before calamine ever
-sees the bytes, and a child would cost a second interpreter start (the cold-start budget of
-`taizhang validate one.xlsx` is 1.25× importing pandera)."""
+Nothing is passed over in silence: a subfolder the scan cannot open, a link to a folder, a
+FIFO or device with a spreadsheet's name, a file that vanished or may not be read — each
+becomes a Return with its one file.* finding, naming it. A single file is read in a child too;
+the child starts while this process imports the validator (pandera, ~0.5 s), so the bound
+costs no time where the cold-start budget is counted (FACTS: start-up)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from addin.model.errors import UsageError
+from addin.model.findings import make
 from addin.model.ledger import Return, Source
-from addin.write.stamp import RESULTS_SUFFIX, STAMP, stamped_names
+from addin.read.failure import ReadFailure, shown, shown_name
+from addin.read.isolate import IsolatedReader, Read
+from addin.write.stamp import RESULTS_SUFFIX, STAMP, Register
 
 # What a folder scan picks up; a file named on the command line is validated whatever its name.
 # .et/.ett are WPS's own formats (OLE2 like .xls); the reader sniffs the real format anyway.
@@ -33,21 +39,39 @@ def _skipped_name(name: str) -> bool:
 
 
 def _scan(folder: Path) -> list[Path]:
-    """Spreadsheet files under `folder`, recursively, sorted by their path below it."""
+    """Spreadsheet files under `folder`, recursively, sorted by their path below it; folders
+    that could not be searched (unreadable, or links) are in the list too, for the reader to
+    turn into a finding."""
     found: list[Path] = []
-    for here, dirs, files in os.walk(folder):
-        ours = stamped_names(Path(here)) if STAMP in files else set()
-        dirs[:] = sorted(d for d in dirs if not _skipped_name(d))
+
+    def unreadable(exc: OSError) -> None:
+        found.append(Path(exc.filename) if exc.filename else folder)
+
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        ours = Register.load(Path(here)) if STAMP in files else None
+        kept = []
+        for name in sorted(dirs):
+            if _skipped_name(name):
+                continue
+            if os.path.islink(os.path.join(here, name)):  # never followed: loops, or all of /
+                found.append(Path(here) / name)
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in files:
+            if _skipped_name(name) or Path(name).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                continue
             path = Path(here) / name
-            if (
-                not _skipped_name(name)
-                and name.lower() not in ours  # an annotated copy, not a return
-                and Path(name).suffix.lower() in SPREADSHEET_SUFFIXES
-                and path.is_file()
-            ):
+            if ours is None or not ours.owns(path):  # an annotated copy or summary: not a return
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: its own absolute path stands for it
+        return path.absolute()
 
 
 def find_returns(paths: Iterable[Path | str]) -> list[Path]:
@@ -60,62 +84,59 @@ def find_returns(paths: Iterable[Path | str]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found = _scan(path)
-        elif path.exists():
+        elif os.path.lexists(path):  # a dangling link too: the reader says what it is
             found = [path]
         else:
-            raise UsageError("usage.path-missing", path=given)
+            raise UsageError("usage.path-missing", path=shown(str(given)))
         for p in found:
-            key = p.resolve()
+            key = _key(p)
             if key not in seen:
                 seen.add(key)
                 out.append(p)
     return out
 
 
-def _source(path: Path, fmt: str | None) -> Source:
-    """Where a return came from. `fmt` is the format actually read; None when the file could
+def _source(read: Read, fmt: str | None) -> Source:
+    """Where a return came from; `fmt` is the format actually read, None when the file could
     not be read as a spreadsheet (mark.py then writes only the list of findings)."""
-    digest = hashlib.sha256()
-    size = mtime = None
-    try:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-        stat = path.stat()
-        size, mtime, sha = stat.st_size, stat.st_mtime, digest.hexdigest()
-    except OSError:
-        sha = None
-    return Source(path=str(path), name=path.name, sha256=sha, size=size, mtime=mtime, format=fmt)
+    path = Path(read.path)
+    return Source(
+        path=str(path),
+        name=shown_name(path),
+        sha256=read.sha256,
+        size=read.size,
+        mtime=read.mtime,
+        format=fmt,
+    )
 
 
-def failed_return(path: Path, failure) -> Return:
+def failed_return(read: Read) -> Return:
     """A file that could not be read: one file.* finding, nothing else known."""
     return Return(
-        source=_source(path, None),
+        source=_source(read, None),
         unit=None,
         period=None,
         filed=None,
         template_version=None,
-        findings=(failure.finding(),),
+        findings=(read.result.finding(),),
     )
 
 
-def validate_workbook_of(path: Path, workbook, *, period=None) -> Return:
+def validate_read(read: Read, *, period=None) -> Return:
+    """Validate what a reader child sent back (a Workbook), adding its active-content finding."""
     from addin.validate.validator import validate_workbook
 
-    return validate_workbook(workbook, _source(path, workbook.format), period=period)
+    workbook = read.result
+    ret = validate_workbook(workbook, _source(read, workbook.format), period=period)
+    if read.active:
+        found = make("file.active-content", name=ret.source.name, what="、".join(read.active))
+        ret = replace(ret, findings=(found, *ret.findings))
+    return ret
 
 
 def validate_file(path: Path | str, *, period=None) -> Return:
-    """Read (guards first, in this process) and validate one file."""
-    from addin.read.reader import ReadFailure, read_workbook
-
-    path = Path(path)
-    try:
-        workbook = read_workbook(path)
-    except ReadFailure as failure:
-        return failed_return(path, failure)
-    return validate_workbook_of(path, workbook, period=period)
+    """Read (in a bounded child) and validate one file."""
+    return validate_paths([path], period=period, progress=False, scan=False)[0]
 
 
 def _progress(total: int, show: bool | None) -> tuple[Callable[[], None], Callable[[], None]]:
@@ -173,28 +194,33 @@ def _isolated(paths: Sequence[Path], period, jobs: int, pool, advance) -> Iterat
     processes (or here when there is no fork), in input order."""
     from concurrent.futures import Future  # here: 8 ms a single-file run does not need
 
-    from addin.read.isolate import IsolatedReader
-    from addin.read.reader import ReadFailure
-
     pending: deque = deque()  # Return or Future of one, in input order
+    warm = None
+    if pool is None:  # validation happens here: import pandera while the children read
+        warm = threading.Thread(target=_warm, daemon=True)
+        warm.start()
 
     def ready() -> Iterator[Return]:
         while pending and (not isinstance(pending[0], Future) or pending[0].done()):
             head = pending.popleft()
             yield head.result() if isinstance(head, Future) else head
 
-    with IsolatedReader(jobs=jobs) as reader:
-        for path, result in reader.map(paths):
-            path = Path(path)
-            if isinstance(result, ReadFailure):
-                pending.append(failed_return(path, result))
-            elif pool is not None:
-                pending.append(pool.submit(validate_workbook_of, path, result, period=period))
-            else:
-                pending.append(validate_workbook_of(path, result, period=period))
-            for ret in ready():
-                advance()
-                yield ret
+    try:
+        with IsolatedReader(jobs=jobs) as reader:
+            for read in reader.reads(paths):
+                if isinstance(read.result, ReadFailure):
+                    pending.append(failed_return(read))
+                elif pool is not None:
+                    pending.append(pool.submit(validate_read, read, period=period))
+                else:
+                    warm.join()
+                    pending.append(validate_read(read, period=period))
+                for ret in ready():
+                    advance()
+                    yield ret
+    finally:
+        if warm is not None:  # a fork, or the interpreter's exit, must not meet a half import
+            warm.join()
     while pending:
         head = pending.popleft()
         advance()
@@ -202,21 +228,24 @@ def _isolated(paths: Sequence[Path], period, jobs: int, pool, advance) -> Iterat
 
 
 def validate_paths(
-    paths: Iterable[Path | str], *, period=None, jobs: int = 1, progress: bool | None = None
+    paths: Iterable[Path | str],
+    *,
+    period=None,
+    jobs: int = 1,
+    progress: bool | None = None,
+    scan: bool = True,
 ) -> list[Return]:
-    """Every return found under `paths`, validated, in input order. One file: this process.
-    More: reader children and validation workers (`jobs` of each), so one hostile file cannot
-    stop the batch. `progress`: None shows the bar when stderr is a terminal."""
-    files = find_returns(paths)
+    """Every return found under `paths` (`scan=False`: exactly the files given), validated, in
+    input order, each read by a bounded child. `progress`: None shows the bar when stderr is
+    a terminal."""
+    files = find_returns(paths) if scan else [Path(p) for p in paths]
     if not files:
         return []
-    if len(files) == 1:
-        return [validate_file(files[0], period=period)]
-    pool = _fork_pool(jobs)  # before any thread exists
+    pool = _fork_pool(jobs) if len(files) > 1 else None  # before any thread exists
     try:
         advance, stop = _progress(len(files), progress)
         try:
-            return [ret for ret in _isolated(files, period, jobs, pool, advance)]
+            return list(_isolated(files, period, jobs, pool, advance))
         finally:
             stop()
     finally:

@@ -9,6 +9,7 @@ The clock is the pipeline's (pipeline/clock.py): the summary's 汇总日期 and 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -21,9 +22,11 @@ from addin.model.ledger import Return
 from addin.model.summary import Summary
 from addin.pipeline import clock
 from addin.pipeline.collect import find_returns, validate_paths
+from addin.read.failure import shown
 from addin.write import compare, console_book, report
-from addin.write.atomic import check_writable, os_reason
+from addin.write.atomic import os_reason, text_writer
 from addin.write.documents import word
+from addin.write.guard import Outputs, is_ours
 from addin.write.mark import Marked, write_marked
 from addin.write.summary import book as summary_book
 from schemas.reference import Period, load
@@ -40,8 +43,8 @@ def check_paths(
     `mark_dir` is given. Nothing to check at all is misuse, not an empty success."""
     files = find_returns(paths)
     if not files:
-        raise UsageError("usage.no-returns", where="、".join(f"“{p}”" for p in paths))
-    returns = validate_paths(files, period=period, jobs=jobs)
+        raise UsageError("usage.no-returns", where="、".join(f"“{shown(str(p))}”" for p in paths))
+    returns = validate_paths(files, period=period, jobs=jobs, scan=False)
     marked = write_marked(returns, mark_dir) if mark_dir is not None else []
     return returns, marked
 
@@ -60,17 +63,17 @@ def consolidate_folder(
     jobs: int = 1,
     validated_at: datetime | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> Summary:
     """Validate every return under `folder` and write the outputs given (none: the Summary
-    only). An empty folder is a summary with every unit 未报, not an error."""
+    only). An empty folder is a summary with every unit 未报, not an error. The previous
+    summary at an output path in the folder is not a return; a return there stays an input
+    (and so is never written over)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UsageError("usage.folder-missing", path=folder)
-    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
-    ours = {p.resolve() for p in outputs}  # an earlier summary in the folder is not a return
-    paths = [p for p in find_returns([folder]) if p.resolve() not in ours]
+        raise UsageError("usage.folder-missing", path=shown(str(folder)))
     return consolidate_files(
-        paths,
+        _inputs(folder, (output, json_path, html_path, md_path)),
         period,
         output=output,
         json_path=json_path,
@@ -82,7 +85,18 @@ def consolidate_folder(
         jobs=jobs,
         validated_at=validated_at,
         progress=progress,
+        force=force,
     )
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _inputs(folder: Path, outputs) -> list[Path]:
+    """The returns under `folder`; an earlier output of ours at one of `outputs` is not one."""
+    given = {_key(p) for p in outputs if p is not None}
+    return [p for p in find_returns([folder]) if not (_key(p) in given and is_ours(p))]
 
 
 def read_previous(paths: Sequence[Path], period: Period) -> list[dict]:
@@ -122,16 +136,24 @@ def consolidate_files(
     jobs: int = 1,
     validated_at: datetime | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> Summary:
     """Validate the return files given, consolidate them (with the history of the earlier
-    periods' summaries when given), write the outputs given."""
+    periods' summaries when given), write the outputs given: all of them or none, never over
+    one of the returns, over another file only with `force`."""
     earlier = read_previous(previous, period)
-    outputs = [Path(p) for p in (output, json_path, html_path, md_path) if p is not None]
+    outputs = Outputs(inputs=paths, force=force)
+    targets = [
+        (Path(p), kind)
+        for p, kind in ((output, "summary"), (json_path, "json"), (html_path, "report"))
+        + ((md_path, "markdown"),)
+        if p is not None
+    ]
     if word_dir is not None:  # its names depend on who is sent back: probe with the first
-        outputs.append(Path(word_dir) / word.file_names_of(period)[0])
-    for path in outputs:  # before any work: a summary without its JSON is half a result
-        check_writable(path)
-    returns = validate_paths(paths, period=period, jobs=jobs, progress=progress)
+        targets.append((Path(word_dir) / word.file_names_of(period)[0], "word"))
+    for path, _kind in targets:  # before any work: a summary without its JSON is half a result
+        outputs.check(path)
+    returns = validate_paths(paths, period=period, jobs=jobs, progress=progress, scan=False)
     result = consolidate(
         returns,
         period,
@@ -141,19 +163,26 @@ def consolidate_files(
     result = history.with_history(result, earlier)
     current = report.as_dict(result)
     said = compare.comparison(current, earlier)
-    written = []
+    items = []
     if output is not None:
         trend = compare.trend(current, earlier)
-        written.append(summary_book.write_summary(result, output, trend))
-    if json_path is not None:
-        written.append(report.write_json(result, json_path))
-    if html_path is not None:
-        written.append(report.write_html(result, html_path, said))
-    if md_path is not None:
-        written.append(report.write_markdown(result, md_path))
+        items.append((Path(output), lambda tmp: summary_book.build(result, tmp, trend), "summary"))
+    for path, text, kind in (
+        (json_path, lambda: report.to_json(result), "json"),
+        (html_path, lambda: report.to_html(result, said), "report"),
+        (md_path, lambda: report.to_markdown(result), "markdown"),
+    ):
+        if path is not None:
+            items.append((Path(path), text_writer(text()), kind))
     if word_dir is not None:
-        written += word.write_documents(result, word_dir, said)
-    return replace(result, outputs=tuple(str(p) for p in written))
+        for name, data in word.documents(result, said):
+            items.append((Path(word_dir) / name, _bytes_writer(data), "word"))
+    written = outputs.write(items)
+    return replace(result, outputs=tuple(shown(str(p)) for p in written))
+
+
+def _bytes_writer(data: bytes):
+    return lambda tmp: Path(tmp).write_bytes(data)
 
 
 def console_states(folder: Path, period: Period) -> dict[str, tuple[str, str, int, int]] | None:
@@ -163,11 +192,15 @@ def console_states(folder: Path, period: Period) -> dict[str, tuple[str, str, in
     return console_book.states_of(consolidate_folder(folder, period))
 
 
-def write_console(period: Period, folder: Path, output: Path) -> Path:
-    """The bureau's console workbook, with the units' state computed now from `folder`."""
+def write_console(period: Period, folder: Path, output: Path, *, force: bool = False) -> Path:
+    """The bureau's console workbook, with the units' state computed now from `folder`; never
+    written over one of the folder's returns."""
+    inputs = _inputs(folder, [output]) if Path(folder).is_dir() else []
+    outputs = Outputs(inputs=inputs, force=force)
+    outputs.check(output)
     states = console_states(folder, period)
     when = clock.now() if states is not None else None
-    return console_book.write_console(period, folder, output, states, when)
+    return console_book.write_console(period, folder, output, states, when, outputs=outputs)
 
 
 def refresh_console(settings: console_book.Settings) -> tuple[Summary, list[list]]:

@@ -1,6 +1,10 @@
-"""ReadFailure: why a file cannot become a Workbook, as a `file.*` entry of
-`schemas/data/findings/read.toml` and the parameters of its message. Raised by every stage of
-reading (sniff.py, ole.py, guard.py, read.py) and sent back as data by isolate.py's children."""
+"""ReadFailure: why a file cannot become a Workbook, as a `file.*` entry of the findings
+catalogue and the parameters of its message. Raised by every stage of reading (intake.py,
+sniff.py, ole.py, guard.py, reader.py) and sent back as data by isolate.py's children.
+
+File names are shown as `shown_name` gives them: a name the file system holds that is not
+valid UTF-8 (a GBK name from unzipping a Windows archive arrives as surrogate escapes) is
+displayed with replacement characters, so no writer or terminal ever meets a lone surrogate."""
 
 from __future__ import annotations
 
@@ -32,9 +36,27 @@ class ReadFailure(Exception):
         return make(self.code, **self.params)
 
 
+def shown(text: str) -> str:
+    """`text` (a name or path) as people see it: undecodable bytes become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:  # bytes the file system held, escaped by os.fsdecode
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # other lone surrogates (from a cell, a JSON file)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def shown_name(path: str | os.PathLike) -> str:
+    return shown(Path(path).name)
+
+
 def fail(code: str, path: str | os.PathLike, **params: Any) -> ReadFailure:
     """A ReadFailure naming the file by its name (never its folder: findings are shown)."""
-    return ReadFailure(code, name=Path(path).name, **params)
+    return ReadFailure(code, name=shown_name(path), **params)
 
 
 def size_text(n: int) -> str:

@@ -15,14 +15,15 @@ import zipfile
 from typing import Any
 
 from addin.read.failure import MB, fail, size_text
+from addin.read.limits import EXCEL_COLS, EXCEL_ROWS, MAX_COLS, MAX_ROWS
+from addin.read.limits import check_extent as _check_extent
+from addin.read.parts import sheet_parts
 from addin.read.sniff import ZIP_READ_ERRORS, corrupt_part, open_zip, read_bounded, sniff, zip_names
 
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_INFLATED = 200 * MB
 BOMB_RATIO = 200  # deflate rarely beats 100:1 on real sheet XML; bombs reach 1000:1
 BOMB_MIN_BYTES = 10 * MB
-EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
-MAX_ROWS, MAX_COLS, MAX_CELLS = 100_000, 200, 2_000_000  # far beyond any ledger
 CHUNK = 1 * MB
 PROLOG_MAX = 1 * MB  # an XML prolog longer than this exists only to hide a DTD
 MERGED_MAX = 10_000  # merged ranges kept per ods table (a ledger has a handful)
@@ -128,21 +129,7 @@ def _sheet_parts(z, names, fmt, path) -> list[zipfile.ZipInfo]:
         return [names["content.xml"]] if "content.xml" in names else []
     if fmt == "xlsb":
         return []  # binary sheets: size caps above and the isolated child are the guard
-    overrides = set()
-    if "[content_types].xml" in names:
-        types = read_bounded(z, names["[content_types].xml"], MB, path)
-        for m in re.finditer(
-            rb'PartName="/?([^"]+)"[^>]*ContentType="[^"]*(?:worksheet|'
-            rb'macrosheet|dialogsheet)\+xml"',
-            types,
-            re.IGNORECASE,
-        ):
-            overrides.add(m.group(1).decode("utf-8", "replace").lower())
-    return [
-        info
-        for key, info in names.items()
-        if key in overrides or (key.endswith(".xml") and "sheets/" in key and "/_rels/" not in key)
-    ]
+    return sheet_parts(z, names, path)
 
 
 _XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>")
@@ -155,24 +142,6 @@ def _col_number(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
-
-
-def _check_extent(path, part: str, rows: int, cols: int, cells: int | None = None) -> None:
-    if rows > EXCEL_ROWS or cols > EXCEL_COLS:
-        raise fail(
-            "file.hostile",
-            path,
-            detail=f"部件 {part} 引用了第 {rows} 行、第 {cols} 列的单元格，超出 Excel 的极限"
-            f"（{EXCEL_ROWS} 行、{EXCEL_COLS} 列）",
-        )
-    area = rows * cols if cells is None else cells
-    if rows > MAX_ROWS or cols > MAX_COLS or area > MAX_CELLS:
-        raise fail(
-            "file.too-large",
-            path,
-            detail=f"部件 {part} 的已用区域达 {rows} 行 × {cols} 列，台账至多 {MAX_ROWS} 行、"
-            f"{MAX_COLS} 列",
-        )
 
 
 _PFX = rb"<(?:[A-Za-z_][\w.\-]*:)?"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import struct
 
 from addin.read.failure import ReadFailure, fail
+from addin.read.limits import BIFF8_COLS, BIFF8_ROWS, check_claim, check_extent
 
 
 class Cfb:
@@ -118,21 +119,79 @@ def ole_format(path) -> str:
     raise fail("file.not-spreadsheet", path, what="不含工作簿的 OLE 复合文件")
 
 
-def check_xls(path) -> bool:
-    """Encryption (FILEPASS) and the 1904 date system from the first records of the workbook
-    stream; returns date1904."""
+def workbook_stream(path) -> tuple[Cfb, bytes]:
+    """The compound file and its whole Workbook (BIFF8) or Book (BIFF5) stream."""
     with open(path, "rb") as f:
-        cfb = Cfb(f.read(), path)
+        data = f.read()
+    cfb = Cfb(data, path)
     names = cfb.names()
-    stream = cfb.stream("workbook" if "workbook" in names else "book", 256 * 1024)
-    pos, date1904 = 0, False
-    while pos + 4 <= len(stream):
+    return cfb, cfb.stream("workbook" if "workbook" in names else "book", len(data))
+
+
+def records(stream: bytes):
+    """(offset, record type, body) of every BIFF record; stops at a truncated record (the
+    parser then says what is wrong)."""
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
         kind, length = struct.unpack_from("<HH", stream, pos)
-        if kind == 0x002F:  # FILEPASS: everything after it is encrypted or obfuscated
-            raise fail("file.encrypted", path)
-        if kind == 0x0022 and length >= 2:  # DATE1904
-            date1904 = struct.unpack_from("<H", stream, pos + 4)[0] != 0
-        if kind == 0x000A:  # EOF of the workbook globals
-            break
+        if pos + 4 + length > end:
+            return
+        yield pos, kind, stream[pos + 4 : pos + 4 + length]
         pos += 4 + length
+
+
+_DIMENSIONS = 0x0200
+# cell records that hold a value: row and column are their first two 16-bit fields
+_VALUE_CELLS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x00D6, 0x00FD, 0x027E})
+_MULRK = 0x00BD  # row, first column, RK values…, last column
+
+
+def check_xls(path) -> bool:
+    """Encryption (FILEPASS) and the 1904 date system from the workbook globals, and the
+    farthest cell each sheet holds or declares (calamine reserves a grid for the DIMENSIONS
+    record and grows it to the farthest value); returns date1904."""
+    _cfb, stream = workbook_stream(path)
+    date1904, in_globals = False, True
+    extent = [0, 0, 0]  # rows, columns, sheet number
+    for _pos, kind, body in records(stream):
+        if in_globals:
+            if kind == 0x002F:  # FILEPASS: everything after it is encrypted or obfuscated
+                raise fail("file.encrypted", path)
+            if kind == 0x0022 and len(body) >= 2:  # DATE1904
+                date1904 = struct.unpack_from("<H", body)[0] != 0
+            if kind == 0x000A:  # EOF of the workbook globals
+                in_globals = False
+            continue
+        _sheet_extent(path, kind, body, extent)
+    _check_cells(path, extent)
     return date1904
+
+
+def _sheet_extent(path, kind: int, body: bytes, extent: list[int]) -> None:
+    if kind == 0x0809:  # BOF of the next sheet: its own extent starts again
+        _check_cells(path, extent)
+        extent[:] = [0, 0, extent[2] + 1]
+    elif kind == _DIMENSIONS:
+        if len(body) >= 14:  # BIFF8: 32-bit rows
+            _r0, rows, _c0, cols = struct.unpack_from("<IIHH", body)
+        elif len(body) >= 8:
+            _r0, rows, _c0, cols = struct.unpack_from("<HHHH", body)
+        else:
+            return
+        check_claim(path, _part(extent), rows, cols, (BIFF8_ROWS, BIFF8_COLS))
+    elif kind in _VALUE_CELLS and len(body) >= 4:
+        row, col = struct.unpack_from("<HH", body)
+        extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], col + 1)
+    elif kind == _MULRK and len(body) >= 6:
+        row, _first = struct.unpack_from("<HH", body)
+        last = struct.unpack_from("<H", body, len(body) - 2)[0]
+        extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], last + 1)
+
+
+def _part(extent: list[int]) -> str:
+    return f"第 {extent[2]} 张工作表"
+
+
+def _check_cells(path, extent: list[int]) -> None:
+    if extent[0] or extent[1]:
+        check_extent(path, _part(extent), extent[0], extent[1], limits=(BIFF8_ROWS, BIFF8_COLS))

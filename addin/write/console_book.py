@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from addin.model.errors import UsageError
-from addin.write.atomic import write_atomic
+from addin.write.guard import CONSOLE, Outputs
 from addin.write.template.book import generator
 from addin.write.xlsx import A4, new_book
 from schemas.reference import load
@@ -106,9 +106,12 @@ def write_console(
     output: Path,
     states: dict[str, tuple[str, str, int, int]] | None,
     when: datetime | None,
+    *,
+    outputs: Outputs | None = None,
 ) -> Path:
     """Write the console workbook; returns its path. `states` is each unit's reporting state
-    when the folder was checked at `when`, None when it was not (every unit 未检查)."""
+    when the folder was checked at `when`, None when it was not (every unit 未检查).
+    `outputs` decides whether an existing file may be replaced (default: only our own)."""
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise UsageError("usage.console-suffix", what="控制台工作簿", path=output)
@@ -120,7 +123,9 @@ def write_console(
         (OUTPUT, _shown(summary_path, output.parent)),
     ]
     rows = unit_rows(period, states, when)
-    return write_atomic(output, lambda tmp: _write(tmp, period, settings, rows))
+    write = (outputs or Outputs()).write
+    [path] = write([(output, lambda tmp: _write(tmp, period, settings, rows), CONSOLE)])
+    return path
 
 
 def _print(ws, *, header_row: int | None = None) -> None:

@@ -1,43 +1,56 @@
 """Annotated copies for `taizhang validate --mark DIR`: a 校验结果 sheet listing the findings
 (the 单元格 column links to the cell) and highlighted cells, written beside — never over — the
-county's own file.
-
-Highlights go through the template's marks range (the hidden `_taizhang` sheet, defined name
-`taizhang_marks`): the cell keys are written there and the template's own conditional format
-paints the cells, so no fill of the county's is replaced and clearing the range removes every
-mark. A workbook not made from our template gets one conditional-format rule per marked cell
-instead, again leaving its own fills alone.
+county's own file (mark_copy.py makes the copy, in a bounded child process: the same time and
+memory limits as reading).
 
 openpyxl cannot open .xls, .xlsb or .ods, nor a file that could not be read at all: those get
 `<file name>.校验结果.xlsx` (微山县.ods.校验结果.xlsx, so an .ods and an .xls of one stem do not
-collide), a new workbook holding only the 校验结果 sheet.
+collide), a new workbook holding only the 校验结果 sheet; so does a copy that would overrun
+the limits. An .xlsm's copy is an .xlsx: it carries no macros.
 
-The folder's stamp (batch.STAMP) lists every file written there, so a later folder scan skips
-exactly those and still finds county returns in the same folder; a file there that is not
-ours is never overwritten (the copy gets a "(2)" name instead)."""
+The folder's register (stamp.py) lists every file written there with its sha256, so a later
+folder scan skips exactly those and still finds county returns in the same folder, and a file
+there that is not ours — even one under an old copy's name — is never overwritten (the copy
+gets a "(2)" name instead). Names are kept within 255 bytes, the limit of every file system."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import unicodedata
-import warnings
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from addin.model.errors import UsageError
-from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
-from addin.write.atomic import os_reason, write_atomic, write_text_atomic
-from addin.write.stamp import RESULTS_SUFFIX, STAMP, stamp_text, stamped_names
-from addin.write.template.book import mark_key
-from addin.write.x14 import restore_extensions
-from schemas.sheets import FORMULA_STARTS, MARKS_NAME, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET
-from schemas.sheets import MARK_FILLS as FILLS
+from addin.read.failure import shown
+from addin.read.isolate import ChildPool
+from addin.write.guard import Outputs
+from addin.write.mark_copy import (
+    CLEAN_MESSAGE,
+    cell_link,
+    results_book,
+    results_rows,
+    set_text,
+)
+from addin.write.stamp import RESULTS_SUFFIX, STAMP, Register
+from schemas.sheets import RESULT_HEADERS, RESULTS_SHEET
 
-CLEAN_MESSAGE = "校验通过：未发现问题"
+__all__ = [
+    "CLEAN_MESSAGE",
+    "RESULT_HEADERS",
+    "RESULTS_SHEET",
+    "RESULTS_SUFFIX",
+    "STAMP",
+    "Marked",
+    "cell_link",
+    "results_rows",
+    "set_text",
+    "write_marked",
+]
+
 EDITABLE = ("xlsx", "xlsm")  # formats openpyxl can re-save
+ANNOTATE = "addin.write.mark_copy:annotate"
+NAME_BYTES = 255
 
 
 @dataclass(frozen=True)
@@ -51,64 +64,38 @@ class Marked:
     note: str = ""
 
 
-def results_rows(findings: Iterable[Finding]) -> list[list[str]]:
-    """The 校验结果 sheet as rows of text, headers first; a clean return gets one line saying
-    so. Pure, so the add-in writes the same rows into the open workbook."""
-    rows = [list(RESULT_HEADERS)]
-    for i, f in enumerate(ordered(findings), start=1):
-        rows.append(
-            [
-                str(i),
-                SEVERITY_LABELS.get(f.severity, f.severity),
-                f.code,
-                f.sheet or "",
-                f.cell or "",
-                f.message,
-                f.hint,
-            ]
-        )
-    if len(rows) == 1:
-        rows.append(["", "", "", "", "", CLEAN_MESSAGE, ""])
-    return rows
+class _NoCopy(Exception):
+    def __init__(self, note: str):
+        super().__init__(note)
+        self.note = note
 
 
-def cell_link(sheet: str, cell: str) -> str:
-    """Internal hyperlink location: '任务台账'!G14 (quotes doubled inside the name)."""
-    return "'{}'!{}".format(sheet.replace("'", "''"), cell.replace("$", ""))
-
-
-def set_text(cell, value) -> None:
-    """Write a value so that text from a return can never become a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-
-
-def write_marked(returns: Sequence[Return], mark_dir: Path) -> list[Marked]:
+def write_marked(
+    returns: Sequence[Return], mark_dir: Path, *, timeout: float = 20.0, memory_mb: int = 1024
+) -> list[Marked]:
     """One annotated copy (or 校验结果 workbook) per return into `mark_dir`, in input order."""
     mark_dir = Path(mark_dir)
     target = mark_dir.resolve()
     for ret in returns:
         if Path(ret.source.path).resolve().parent == target:
-            raise UsageError("usage.mark-same-folder", folder=mark_dir, name=ret.source.name)
-    ours = stamped_names(mark_dir)  # written by an earlier --mark: may be replaced
-    listed = set(ours)
+            raise UsageError(
+                "usage.mark-same-folder", folder=shown(str(mark_dir)), name=ret.source.name
+            )
+    outputs = Outputs(inputs=[Path(r.source.path) for r in returns])
     used: set[str] = set()
-    done = []
-    for ret in returns:
-        marked = _mark_one(ret, mark_dir, used, ours)
-        if marked.path is not None and marked.path.name.lower() not in listed:
-            # listed before the next file is written: an interrupted run leaves no copy
-            # that a later scan would take for a return
-            listed.add(marked.path.name.lower())
-            write_text_atomic(mark_dir / STAMP, stamp_text(listed))
-        done.append(marked)
-    if not (mark_dir / STAMP).exists():
-        write_text_atomic(mark_dir / STAMP, stamp_text(listed))
+    with ChildPool(1, timeout=timeout, memory_mb=memory_mb) as pool:
+        done = [_mark_one(ret, mark_dir, used, outputs, pool) for ret in returns]
     return done
 
 
-def _unique(mark_dir: Path, name: str, used: set[str], ours: set[str]) -> Path:
+def _fit(stem: str, suffix: str) -> str:
+    """stem + suffix within NAME_BYTES bytes as the file system stores them."""
+    while len(os.fsencode(stem + suffix)) > NAME_BYTES and stem:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _unique(mark_dir: Path, name: str, used: set[str], ours: Register) -> Path:
     """Two returns with the same file name (from different folders) get name (2).xlsx, … in
     input order, so a later copy never overwrites an earlier one; nor a file in the folder
     that an earlier --mark did not write (a county's return beside the copies)."""
@@ -119,189 +106,63 @@ def _unique(mark_dir: Path, name: str, used: set[str], ours: set[str]) -> Path:
         suffix = dot + ext
     else:
         stem, suffix = name, ""
-    candidate, n = name, 1
+    candidate, n = _fit(stem, suffix), 1
     while candidate.lower() in used or (
-        candidate.lower() not in ours and (mark_dir / candidate).exists()
+        os.path.lexists(mark_dir / candidate) and not ours.owns(mark_dir / candidate)
     ):
         n += 1
-        candidate = f"{stem} ({n}){suffix}"
+        candidate = _fit(stem, f" ({n}){suffix}")
     used.add(candidate.lower())
     return mark_dir / candidate
 
 
-def _mark_one(ret: Return, mark_dir: Path, used: set[str], ours: set[str]) -> Marked:
+def _mark_one(ret: Return, mark_dir: Path, used: set[str], outputs, pool) -> Marked:
     src = Path(ret.source.path)
     fmt = ret.source.format
-    note = ""
+    ours = Register.load(mark_dir)
     if fmt in EDITABLE:
+        path = _unique(mark_dir, f"{src.stem}.xlsx", used, ours)
         try:
-            data = src.read_bytes()
-        except OSError as exc:
-            data, note = None, f"无法读取原文件（{os_reason(exc)}），只写出校验结果"
-        if (
-            data is not None
-            and ret.source.sha256
-            and hashlib.sha256(data).hexdigest() != ret.source.sha256
-        ):
-            data, note = None, "原文件在校验后被修改，只写出校验结果，请重新校验"
-        if data is not None:
-            try:
-                book = _annotated(data, fmt, ret.findings)
-            except Exception as exc:  # openpyxl fails on what calamine read: still give the list
-                book, note = None, f"无法生成标注副本（{type(exc).__name__}），只写出校验结果"
-            if book is not None:
-                path = _unique(mark_dir, f"{src.stem}.{fmt}", used, ours)
-                _save(book, path, keep_ext=data)
-                return Marked(str(src), path, "copy")
+            [path] = outputs.write([(path, _copy_writer(ret, pool), "marked")])
+            return Marked(str(src), path, "copy")
+        except _NoCopy as missed:
+            used.discard(path.name.lower())
+            note = missed.note
     elif fmt is not None:
-        note = f"{(fmt or '此').upper()} 格式无法直接标注，只写出校验结果"
+        note = f"{fmt.upper()} 格式无法直接标注，只写出校验结果"
     else:
         note = "文件无法读取，只写出校验结果"
     path = _unique(mark_dir, f"{src.name}{RESULTS_SUFFIX}", used, ours)
-    _save(_results_only(ret.findings), path)
+    book = results_book(ret.findings)
+    [path] = outputs.write([(path, book.save, "results")])
     return Marked(str(src), path, "results", note)
 
 
-def _annotated(data: bytes, fmt: str, findings: Sequence[Finding]):
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():  # "extension is not supported": restore_extensions puts it back
-        warnings.simplefilter("ignore", UserWarning)
-        book = load_workbook(io.BytesIO(data), keep_vba=fmt == "xlsm", rich_text=True)
-    book.template = False  # an .xltx is copied as a workbook (.xlsx), which Excel then opens
-    if RESULTS_SHEET in book.sheetnames:  # a copy marked before: replace its list
-        book.remove(book[RESULTS_SHEET])
-    ws = book.create_sheet(RESULTS_SHEET, 0)
-    _fill_results(ws, findings, links=set(book.sheetnames))
-    for sheet in book.worksheets:  # one selected tab only, or Excel groups the sheets
-        sheet.sheet_view.tabSelected = sheet is ws
-    book.active = 0
-    _highlight(book, findings)
-    return book
-
-
-def _results_only(findings: Sequence[Finding]):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    ws = book.active
-    ws.title = RESULTS_SHEET
-    _fill_results(ws, findings, links=set())
-    return book
-
-
-def _fill_results(ws, findings: Sequence[Finding], *, links: set[str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    found = ordered(findings)
-    rows = results_rows(found)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c)
-            set_text(cell, int(value) if c == 1 and r > 1 and value.isdigit() else value)
-            cell.alignment = wrap
-            if r == 1:
-                cell.font = bold
-    for r, f in enumerate(found, start=2):
-        fill, font = FILLS.get(f.severity, FILLS["warning"])
-        sev = ws.cell(row=r, column=2)
-        sev.fill = PatternFill("solid", fgColor=fill)
-        sev.font = Font(color=font, bold=True)
-        if f.sheet in links and f.cell:
-            link = ws.cell(row=r, column=5)
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=cell_link(f.sheet, f.cell), display=f.cell
-            )
-            link.font = Font(color="0563C1", underline="single")
-    for c, width in enumerate(RESULT_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    for r, values in enumerate(rows, start=1):  # readers that do not fit rows to wrapped text
-        lines = max(
-            -(-_display_width(v) // max(1, int(w) - 1))
-            for v, w in zip(values, RESULT_WIDTHS, strict=True)
-        )
-        ws.row_dimensions[r].height = 15 * min(max(lines, 1), 12)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(RESULT_HEADERS))}{len(rows)}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = True  # the list has no borders: printed, rows need lines
-    ws.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes: CJK characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _marked_cells(book, findings: Sequence[Finding]) -> list[Finding]:
-    """Findings that name a cell on a sheet of this workbook, first per cell, sorted."""
-    seen, out = set(), []
-    for f in ordered(findings):
-        if f.sheet and f.cell and f.sheet in book.sheetnames and f.sheet != RESULTS_SHEET:
-            key = (f.sheet, f.cell.replace("$", "").upper())
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
-    return out
-
-
-def _marks_range(book):
-    """(worksheet, cells of the taizhang_marks range) or None when the workbook has none."""
-    name = book.defined_names.get(MARKS_NAME)
-    if name is None:
-        return None
-    try:
-        dests = list(name.destinations)
-    except Exception:  # a name that is not a plain range (#REF!, a formula)
-        return None
-    if len(dests) != 1 or dests[0][0] not in book.sheetnames:
-        return None
-    sheet, ref = dests[0]
-    ws = book[sheet]
-    return ws, [
-        c for row in ws[ref.replace("$", "")] for c in (row if isinstance(row, tuple) else (row,))
-    ]
-
-
-def _highlight(book, findings: Sequence[Finding]) -> None:
-    cells = _marked_cells(book, findings)
-    marks = _marks_range(book)
-    if marks is not None:
-        _ws, slots = marks
-        for slot in slots:
-            slot.value = None
-        for slot, f in zip(slots, cells, strict=False):  # beyond the range's size: listed only
-            set_text(slot, mark_key(f.sheet, f.cell))
-            slot.data_type = "s"
-        return
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
-
-    for f in cells:
-        fill, font = FILLS.get(f.severity, FILLS["warning"])
-        rule = FormulaRule(
-            formula=["TRUE"],
-            stopIfTrue=False,
-            fill=PatternFill(bgColor=fill),
-            font=Font(color=font),
-        )
-        book[f.sheet].conditional_formatting.add(f.cell.replace("$", ""), rule)
-
-
-def _save(book, path: Path, keep_ext: bytes | None = None) -> None:
-    """`keep_ext`: the original file, whose Excel 2010 sheet extensions are put back into the
-    copy."""
+def _copy_writer(ret: Return, pool: ChildPool):
+    findings = [f.as_dict() for f in ret.findings]
 
     def write(tmp: Path) -> None:
-        book.save(tmp)
-        if keep_ext is not None:
-            restore_extensions(keep_ext, tmp)
+        args = {
+            "src": ret.source.path,
+            "sha256": ret.source.sha256,
+            "fmt": ret.source.format,
+            "findings": findings,
+            "out": str(tmp),
+        }
+        answer = pool.call(ANNOTATE, args)
+        if answer.problem is not None:
+            raise _NoCopy(_why(answer, pool))
+        if answer.value.get("note"):
+            raise _NoCopy(answer.value["note"])
 
-    write_atomic(path, write)
+    return write
+
+
+def _why(answer, pool: ChildPool) -> str:
+    if answer.problem == "timeout":
+        return f"标注副本超过 {pool.timeout:g} 秒仍未完成，只写出校验结果"
+    if answer.problem == "memory":
+        return f"标注副本超出内存上限 {pool.memory_mb} MB，只写出校验结果"
+    if answer.problem == "crashed":
+        return f"生成标注副本的进程异常退出（{answer.detail}），只写出校验结果"
+    return f"无法生成标注副本（{answer.detail.partition(':')[0]}），只写出校验结果"

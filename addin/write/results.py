@@ -1,6 +1,10 @@
 """What `taizhang validate` prints: the returns' findings as Chinese text, as the JSON of
 SPEC §3, or as one self-contained HTML page. Pure functions of the returns: no I/O, no clock,
-so the same returns always give the same bytes."""
+so the same returns always give the same bytes.
+
+The terminal is not the county's: every piece of text in the text output shows its control
+characters escaped (\\x1b), the JSON writes them as \\u escapes, and the HTML (render.py)
+strips them, so a cell can neither move the cursor nor fake a "通过"."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import Any
 
 from addin.model.findings import SEVERITY_LABELS, Finding, ordered
 from addin.model.ledger import Return
+from addin.read.failure import shown
+from addin.write.text import escaped, json_safe
 from schemas.reference import load
 
 FINDING_FIELDS = (
@@ -47,7 +53,7 @@ def file_object(ret: Return) -> dict[str, Any]:
     """One file of the JSON output (SPEC §3)."""
     counts = ret.counts
     return {
-        "file": ret.source.path,
+        "file": shown(ret.source.path),
         "unit": ret.unit,
         "period": ret.period,
         "ok": ret.ok,
@@ -68,10 +74,8 @@ def totals(returns: Sequence[Return]) -> dict[str, int]:
 
 
 def render_json(returns: Sequence[Return]) -> str:
-    return (
-        json.dumps({"files": [file_object(r) for r in returns]}, ensure_ascii=False, indent=2)
-        + "\n"
-    )
+    text = json.dumps({"files": [file_object(r) for r in returns]}, ensure_ascii=False, indent=2)
+    return json_safe(text) + "\n"
 
 
 def _verdict(ret: Return) -> str:
@@ -83,15 +87,18 @@ def render_text(returns: Sequence[Return]) -> str:
     for ret in returns:
         counts = ret.counts
         lines.append(
-            f"{ret.source.name}  {ret.unit or '（单位未识别）'} · {period_label(ret.period)}"
+            f"{escaped(ret.source.name)}  {escaped(ret.unit or '（单位未识别）')}"
+            f" · {escaped(period_label(ret.period))}"
             f" · 错误 {counts['error']} 个，警告 {counts['warning']} 个 · {_verdict(ret)}"
         )
         if not ret.findings:
             lines.append("  未发现问题")
         for f in ordered(ret.findings):
             label = SEVERITY_LABELS.get(f.severity, f.severity)
-            hint = f"  → 提示：{f.hint}" if f.hint else ""
-            lines.append(f"  [{label}] {location(f)} {f.code}  {f.message}{hint}")
+            hint = f"  → 提示：{escaped(f.hint)}" if f.hint else ""
+            lines.append(
+                f"  [{label}] {escaped(location(f))} {escaped(f.code)}  {escaped(f.message)}{hint}"
+            )
         lines.append("")
     t = totals(returns)
     lines.append(
@@ -110,7 +117,7 @@ def render_html(returns: Sequence[Return]) -> str:
             {
                 "anchor": f"f{i}",
                 "name": ret.source.name,
-                "path": ret.source.path,
+                "path": shown(ret.source.path),
                 "unit": ret.unit or "（单位未识别）",
                 "period": period_label(ret.period),
                 "ok": ret.ok,

@@ -1,7 +1,11 @@
 """What every workbook taizhang writes with XlsxWriter shares: a book that never turns text
 into a formula, a number or a link, a cache of cell formats, and one way to put a value in a
 cell. Text from a county's file goes through write_string only, so "=HYPERLINK(…)" or "@SUM"
-stays text in the ledger, the summary and the console alike."""
+stays text in the ledger, the summary and the console alike.
+
+Every string a sheet of such a book receives — through put, write_string or write — loses its
+control characters first (clean_text): a return's `_x001B_` arrives as a real ESC, which a
+workbook would otherwise carry to whoever opens it."""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ import math
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+
+from addin.write.text import clean_text
 
 # XlsxWriter's write() guesses: "=1+2" would become a formula, "0537" a number, a URL a link.
 TEXT_STAYS_TEXT = {
@@ -20,11 +27,26 @@ TEXT_STAYS_TEXT = {
 A3, A4 = 8, 9  # XlsxWriter's paper codes
 
 
+@cache
+def _book_class():
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class CleanSheet(Worksheet):
+        # every public write of a string (write, write_string, merge_range) ends here
+        def _write_string(self, row, col, string, cell_format=None):
+            return super()._write_string(row, col, clean_text(str(string)), cell_format)
+
+    class Book(xlsxwriter.Workbook):
+        def add_worksheet(self, name=None, worksheet_class=None):
+            return super().add_worksheet(name, worksheet_class or CleanSheet)
+
+    return Book
+
+
 def new_book(path: Path | str, **options):
     """An XlsxWriter workbook at `path` that writes text as text (plus any other options)."""
-    import xlsxwriter
-
-    return xlsxwriter.Workbook(str(path), {**TEXT_STAYS_TEXT, **options})
+    return _book_class()(str(path), {**TEXT_STAYS_TEXT, **options})
 
 
 class Formats:

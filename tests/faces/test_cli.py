@@ -45,3 +45,25 @@ def test_period_label_is_accepted_like_its_code(tmp_path):
     done = taizhang("template", "--unit", "任城", "--period", "2021年度", "-o", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["任城区-2021Y-获得电力台账.xlsx"]
+
+
+def test_a_county_file_at_the_output_path_is_refused_and_force_is_offered(tmp_path):
+    county = tmp_path / "任城区-2021Y-获得电力台账.xlsx"
+    county.write_bytes(b"PK\x03\x04 a county's own file")
+    done = taizhang("template", "--unit", "任城区", "--period", "2021Y", "-o", str(county))
+    assert done.returncode == 2 and county.read_bytes() == b"PK\x03\x04 a county's own file"
+    [line] = done.stderr.splitlines()
+    assert line.startswith("错误 [output.not-ours]：") and "--force" in line
+    forced = taizhang(
+        "template", "--unit", "任城区", "--period", "2021Y", "-o", str(county), "--force"
+    )
+    assert forced.returncode == 0 and county.read_bytes()[:2] == b"PK"
+    again = taizhang("template", "--unit", "任城区", "--period", "2021Y", "-o", str(county))
+    assert again.returncode == 0  # now it is ours, unchanged: replaced without --force
+
+
+def test_an_error_line_never_carries_a_control_character(tmp_path):
+    odd = tmp_path / "坏\x1b[2J.xlsx"
+    odd.write_bytes(b"PK\x03\x04")
+    done = taizhang("template", "--unit", "任城区", "--period", "2021Y", "-o", str(odd))
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "\\x1b[2J" in done.stderr

@@ -11,7 +11,7 @@ import pytest
 from addin.model.errors import UsageError
 from addin.pipeline import collect as batch
 from addin.pipeline.collect import find_returns, validate_file, validate_paths
-from addin.write.stamp import STAMP, stamp_text
+from addin.write.stamp import record
 from tests.conftest import CORPUS
 
 
@@ -42,7 +42,7 @@ def test_folder_scan_recursive_sorted_and_skips_non_returns(tmp_path):
     ):
         touch(root / junk)
     wanted.append(touch(root / "marked" / "county.xlsx"))  # beside the copies, not listed
-    (root / "marked" / STAMP).write_text(stamp_text(["A.xlsx"]), encoding="utf-8")
+    record(root / "marked", [(root / "marked" / "a.xlsx", "marked")])
     assert find_returns([root]) == [
         root / "a.xlsx",
         root / "b.XLS",
@@ -112,7 +112,7 @@ def test_batch_isolation_survives_a_crashing_reader(tmp_path, monkeypatch):
     def unguarded(jobs=1, **kw):
         return real(jobs, guard=False, **kw)
 
-    monkeypatch.setattr(isolate, "IsolatedReader", unguarded)
+    monkeypatch.setattr(batch, "IsolatedReader", unguarded)
     crash = shutil.copy(CORPUS / "hostile" / "corner_cells_A1_XFD1048576.xlsx", tmp_path)
     empty = touch(tmp_path / "empty.xlsx", b"")
     returns = validate_paths([crash, empty], jobs=1, progress=False)

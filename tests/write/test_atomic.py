@@ -165,7 +165,7 @@ def test_every_writer_is_atomic_and_makes_its_folder(name, tmp_path, monkeypatch
 def test_no_writer_renames_files_itself():
     """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp."""
     root = Path(__file__).resolve().parents[2]
-    writers = [*root.glob("addin/*.py"), root / "build.py"]
+    writers = [*root.glob("addin/**/*.py"), root / "build.py"]
     offenders = [
         p.name
         for p in writers
@@ -173,3 +173,92 @@ def test_no_writer_renames_files_itself():
         and any(word in p.read_text("utf-8") for word in ("os.replace(", "mkstemp("))
     ]
     assert offenders == []
+
+
+# ---------------------------------------------------------------- sets, journals, leftovers
+
+
+def test_a_set_is_written_whole_or_not_at_all(tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.json"
+    atomic.write_set(
+        [(a, lambda t: t.write_bytes(b"old a")), (b, lambda t: t.write_bytes(b"old b"))]
+    )
+
+    def full(tmp: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
+
+    with pytest.raises(OutputError) as err:
+        atomic.write_set([(a, lambda t: t.write_bytes(b"new a")), (b, full)])
+    assert (
+        err.value.code == "output.write" and str(b) in err.value.message
+    )  # the target, not the temp
+    assert (a.read_bytes(), b.read_bytes()) == (b"old a", b"old b")
+    assert sorted(os.listdir(tmp_path)) == ["a.xlsx", "b.json"]
+
+
+def test_a_failed_rename_puts_back_the_ones_already_renamed(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.json"
+    atomic.write_set(
+        [(a, lambda t: t.write_bytes(b"old a")), (b, lambda t: t.write_bytes(b"old b"))]
+    )
+    real = os.replace
+
+    def second_locked(src, dst):
+        if str(dst) == str(b):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr("addin.write.atomic.os.replace", second_locked)
+    with pytest.raises(OutputError) as err:
+        atomic.write_set(
+            [(a, lambda t: t.write_bytes(b"new a")), (b, lambda t: t.write_bytes(b"new b"))]
+        )
+    assert err.value.code == "output.locked"
+    assert (a.read_bytes(), b.read_bytes()) == (b"old a", b"old b")
+    assert sorted(os.listdir(tmp_path)) == ["a.xlsx", "b.json"]
+
+
+def test_leftovers_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    stale = [tmp_path / f".~tz{pid}-0123abcd.tmp", tmp_path / f".~旧名.{pid}.89abcdef.tmp"]
+    live = tmp_path / f".~tz{os.getpid()}-fedcba98.tmp"
+    for p in (*stale, live):
+        p.write_bytes(b"half")
+    atomic.recover(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == [live.name]
+
+
+def test_temp_names_are_short_whatever_the_target(tmp_path):
+    long_name = "任" * 80 + ".xlsx"  # 245 bytes
+    tmp = atomic.temp_path(tmp_path / long_name)
+    assert tmp.parent == tmp_path and len(os.fsencode(tmp.name)) < 40
+    assert tmp.name.startswith(atomic.TEMP_PREFIX)
+
+
+def test_seals_tell_our_files_and_their_changes(tmp_path):
+    from addin.write.seal import seal_file, seal_of
+
+    text = tmp_path / "r.html"
+    text.write_text("<p>报告</p>\n", encoding="utf-8")
+    seal_file(text, "report")
+    assert seal_of(text) == ("report", True)
+    text.write_text(text.read_text(encoding="utf-8").replace("报告", "改过"), encoding="utf-8")
+    assert seal_of(text) == ("report", False)
+    data = tmp_path / "s.json"
+    data.write_text('{\n  "a": 1\n}\n', encoding="utf-8")
+    seal_file(data, "json")
+    import json
+
+    assert json.loads(data.read_text(encoding="utf-8"))["a"] == 1 and seal_of(data) == (
+        "json",
+        True,
+    )
+    plain = tmp_path / "x.xlsx"
+    plain.write_bytes(b"PK\x03\x04")
+    assert seal_of(plain) is None and seal_of(tmp_path / "none.md") is None

@@ -18,6 +18,7 @@ from addin.write.mark import (
     CLEAN_MESSAGE,
     RESULT_HEADERS,
     RESULTS_SHEET,
+    RESULTS_SUFFIX,
     STAMP,
     results_rows,
     write_marked,
@@ -344,3 +345,22 @@ def test_x14_drop_downs_survive_in_the_copy(tmp_path):
         copy = load_workbook(done.path)
     assert copy["任务台账"]["B2"].value == "序时推进"
     assert [(str(cf.sqref)) for cf in copy["任务台账"].conditional_formatting] == ["B2"]
+
+
+def test_copy_names_stay_within_255_bytes(ledger, tmp_path):
+    long_src = ledger.with_name("任城区" * 27 + ".xlsx")  # 248 bytes
+    long_src.write_bytes(ledger.read_bytes())
+    rets = [ret_for(long_src, FINDINGS[:1]), ret_for(long_src, FINDINGS[:1], fmt="xls")]
+    done = write_marked(rets, tmp_path / "m")
+    names = [d.path.name for d in done]
+    assert all(len(n.encode("utf-8")) <= 255 for n in names) and len(set(names)) == 2
+    assert names[1].endswith(RESULTS_SUFFIX)
+
+
+def test_a_county_file_under_a_copys_name_is_never_replaced(ledger, tmp_path):
+    out = tmp_path / "m"
+    [first] = write_marked([ret_for(ledger, FINDINGS)], out)
+    first.path.write_bytes(ledger.read_bytes())  # the county's corrected return, same name
+    [second] = write_marked([ret_for(ledger, FINDINGS)], out)
+    assert first.path.read_bytes() == ledger.read_bytes() and second.path != first.path
+    assert find_returns([out]) == [first.path]

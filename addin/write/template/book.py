@@ -17,8 +17,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from addin.model.errors import UsageError
-from addin.write.atomic import write_atomic
+from addin.model.errors import OutputError, UsageError
+from addin.write.guard import TEMPLATE, Outputs
+from addin.write.seal import seal_xlsx
 from addin.write.template.guide import LOCAL_ROWS, guide_rows, input_messages
 from addin.write.template.indicators import connection_sheet, reliability_sheet, sanling_sheet
 from addin.write.template.layout import (
@@ -61,6 +62,8 @@ from schemas.sheets import (
     TEMPLATE_VERSION,
 )
 
+TAKEN_SHOWN = 5  # names listed when refusing: the count says how many more
+
 # What other modules and tests use from here (the marks live in template_layout).
 __all__ = [
     "MARK_FILL",
@@ -70,6 +73,7 @@ __all__ = [
     "build_ledger",
     "generator",
     "ledger_filename",
+    "ledger_path",
     "mark_formula",
     "mark_key",
     "write_all",
@@ -93,32 +97,58 @@ def generator() -> str:
 # --- public entry points ------------------------------------------------------------------
 
 
-def write_ledger(unit_name: str, period: Period, output: Path | None = None) -> Path:
-    """Write the blank ledger atomically; returns its path. `output`: None → the current
-    folder; an existing folder, or a name without suffix (a folder to create) → the standard
-    file name inside it; otherwise the .xlsx file given."""
-    unit = _unit(unit_name)
+def ledger_path(unit: str, period: Period, output: Path | None = None) -> Path:
+    """Where write_ledger puts it. `output`: None → the current folder; an existing folder, or
+    a name without suffix (a folder to create) → the standard file name inside it; otherwise
+    the .xlsx file given."""
     name = ledger_filename(unit, period)
     if output is None:
-        path = Path.cwd() / name
-    elif output.is_dir() or (not output.suffix and not output.exists()):
-        path = output / name
-    elif output.suffix.lower() == ".xlsx":
-        path = output
-    else:
-        raise UsageError(
-            "usage.output-suffix", option="-o", suffix=".xlsx（或给出一个文件夹）", name=output
-        )
-    write_atomic(path, lambda tmp: build_ledger(unit, period, tmp))
-    return path
+        return Path.cwd() / name
+    if output.is_dir() or (not output.suffix and not output.exists()):
+        return output / name
+    if output.suffix.lower() == ".xlsx":
+        return output
+    raise UsageError(
+        "usage.output-suffix", option="-o", suffix=".xlsx（或给出一个文件夹）", name=output
+    )
 
 
-def write_all(period: Period, folder: Path) -> list[Path]:
-    """One ledger per unit of the list, in the list's order, into `folder` (created)."""
+def write_ledger(
+    unit_name: str, period: Period, output: Path | None = None, *, force: bool = False
+) -> Path:
+    """Write the blank ledger atomically; returns its path (see ledger_path). An existing file
+    is replaced only when it is a blank template taizhang wrote and nobody changed since, or
+    with `force`: a county's return keeps the template's name."""
+    unit = _unit(unit_name)
+    path = ledger_path(unit, period, output)
+    [written] = Outputs(force=force).write([(path, _maker(unit, period), TEMPLATE)])
+    return written
+
+
+def write_all(period: Period, folder: Path, *, force: bool = False) -> list[Path]:
+    """One ledger per unit of the list, in the list's order, into `folder` (created): all of
+    them, or — when the folder already holds a file of one of their names that taizhang did
+    not write (a county's filled-in return keeps the template's name) — none, naming those
+    files, unless `force`."""
     if folder.exists() and not folder.is_dir():
         raise UsageError("usage.output-not-folder", path=folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return [write_ledger(u.name, period, folder) for u in load().units]
+    outputs = Outputs(force=force)
+    units = [u.name for u in load().units]
+    paths = [folder / ledger_filename(u, period) for u in units]
+    taken = [p for p in paths if outputs.refusal(p) is not None]
+    if taken:
+        names = "、".join(p.name for p in taken[:TAKEN_SHOWN])
+        more = f" 等 {len(taken)} 个" if len(taken) > TAKEN_SHOWN else ""
+        raise OutputError(
+            "output.templates-taken", folder=folder, count=len(taken), names=names + more
+        )
+    return outputs.write(
+        [(p, _maker(u, period), TEMPLATE) for p, u in zip(paths, units, strict=True)]
+    )
+
+
+def _maker(unit: str, period: Period):
+    return lambda tmp: build_ledger(unit, period, tmp)
 
 
 def _unit(name: str) -> str:
@@ -133,7 +163,8 @@ def _unit(name: str) -> str:
 
 
 def build_ledger(unit: str, period: Period, path: Path | str) -> None:
-    """Write the ledger for `unit` (a canonical unit name) and `period` to `path` (not atomic)."""
+    """Write the ledger for `unit` (a canonical unit name) and `period` to `path` (not atomic),
+    sealed as taizhang's blank template."""
     ref = load()
     book = new_book(path, default_format_properties={"font_name": FONT, "font_size": 11})
     # A fixed creation date (start of the period's year) keeps the bytes stable across runs.
@@ -161,6 +192,7 @@ def build_ledger(unit: str, period: Period, path: Path | str) -> None:
     _meta(book.add_worksheet(META_SHEET), fmt, unit, period)
     book.define_name(MARKS_NAME, MARKS_REF)
     book.close()
+    seal_xlsx(Path(path), TEMPLATE)  # a blank template says so, until someone fills it in
 
 
 def _cover(ws, fmt, unit: str, period: Period, fields: dict) -> None:
