@@ -16,7 +16,7 @@ from pathlib import Path
 
 from addin.model.ledger import Return, Source
 from addin.model.workbook import CellValue, Sheet, Workbook
-from addin.pipeline.collect import failed_return, validate_workbook_of
+from addin.pipeline.collect import failed_return, validate_read
 from schemas.sheets import COVER, META_SHEET, RESULTS_SHEET
 
 Rows = Sequence[Sequence[CellValue]]
@@ -117,14 +117,14 @@ def check_upload(
     it), not the place it is kept. The Workbook is None when the file could not be read."""
     from addin.read.reader import ReadFailure
 
-    [(_, result)] = list(reader.map([path]))
-    if isinstance(result, ReadFailure):
-        failure = ReadFailure(result.code, {**result.params, "name": name})
-        ret = failed_return(Path(path), failure)
+    [read] = list(reader.reads([path]))
+    if isinstance(read.result, ReadFailure):
+        failure = ReadFailure(read.result.code, {**read.result.params, "name": name})
+        ret = failed_return(replace(read, result=failure))
         return replace(ret, source=_named(ret.source, name)), None
     with lock or nullcontext():
-        ret = validate_workbook_of(Path(path), result, period=period)
-    return replace(ret, source=_named(ret.source, name)), result
+        ret = validate_read(read, period=period)
+    return replace(ret, source=_named(ret.source, name)), read.result
 
 
 def _named(source: Source, name: str) -> Source:
