@@ -41,7 +41,8 @@ _OURS = re.compile(
     re.S,
 )
 _PID = re.compile(rb"\bpid=\"(\d+)\"")
-_LPWSTR = re.compile(rb"<vt:lpwstr>([^<]*)</vt:lpwstr>")
+# any prefix, and the namespace declared on the element itself (openpyxl with lxml writes that)
+_LPWSTR = re.compile(rb"<(?:\w+:)?lpwstr\b[^>]*>([^<]*)</(?:\w+:)?lpwstr>")
 _TEXT_SEAL = re.compile(r"<!-- taizhang (\w[\w-]*) sha256:([0-9a-f]{64}) -->\n?\Z")
 _JSON_SEAL = re.compile(r'\A\{\n  "generator": "taizhang (\w[\w-]*) sha256:([0-9a-f]{64})",\n')
 READ_MAX = 50 * MB

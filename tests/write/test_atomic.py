@@ -163,13 +163,16 @@ def test_every_writer_is_atomic_and_makes_its_folder(name, tmp_path, monkeypatch
 
 
 def test_no_writer_renames_files_itself():
-    """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp."""
+    """Every output goes through addin/atomic.py: nobody else calls os.replace or mkstemp —
+    but the service's store, which keeps uploads (not outputs) and must fsync the file, rename
+    it and fsync its folder before it commits the row that acknowledges the upload."""
     root = Path(__file__).resolve().parents[2]
     writers = [*root.glob("addin/**/*.py"), root / "build.py"]
     offenders = [
         p.name
         for p in writers
         if p.name != "atomic.py"
+        and p.relative_to(root).as_posix() != "addin/faces/service/store.py"
         and any(word in p.read_text("utf-8") for word in ("os.replace(", "mkstemp("))
     ]
     assert offenders == []
